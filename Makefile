@@ -1,0 +1,51 @@
+# Set-up and everyday commands. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+VENV_BIN := .venv/bin
+HUB := $(VENV_BIN)/hub
+SEED ?= 42
+
+.PHONY: install demo test test-fast simulate ingest bench-ingest clean help
+
+help:
+	@echo "make demo   - install, simulate demo data, ingest it (later: build, serve)"
+	@echo "make test   - install and run the test suite"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: .venv/.installed
+
+simulate: install
+	$(HUB) simulate --scale demo --seed $(SEED)
+
+ingest: install
+	$(HUB) ingest
+
+demo: install
+	$(HUB) simulate --scale demo --seed $(SEED)
+	$(HUB) ingest
+	@echo
+	@echo "Demo data is in var/: landing files, warehouse.duckdb (raw schema), truth/."
+	@echo "Try: $(HUB) ingest --report"
+
+test: install
+	$(VENV_BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(VENV_BIN)/pytest -x -q -m "not slow"
+
+bench-ingest: install
+	$(VENV_BIN)/python bench/ingest.py --scale bench
+
+clean:
+	rm -rf var .pytest_cache transforms/target transforms/logs

@@ -1,0 +1,51 @@
+"""The `hub` command line.
+
+hub/ may not import the other packages, so their commands arrive as plugins:
+each package declares its commands under the `hub.commands` entry-point group in
+pyproject.toml (a typer.Typer is added as a command group, a function as a
+command), and they are loaded when the CLI starts.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hub.settings import get_settings
+
+app = typer.Typer(
+    name="hub",
+    help="Customer-service data hub: simulate, ingest, build, serve.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+console = Console(stderr=True)
+
+
+@app.command()
+def info() -> None:
+    """Show where the hub keeps its data (no secrets)."""
+    settings = get_settings()
+    table = Table(show_header=False)
+    for name in ("env", "data_dir", "scale", "seed", "warehouse_path", "serving_url", "ops_url", "source_timezone"):
+        table.add_row(name, str(getattr(settings, name)))
+    table.add_row("landing_dir", str(settings.landing_dir))
+    table.add_row("truth_dir", str(settings.truth_dir))
+    Console().print(table)
+
+
+def _register_plugins() -> None:
+    for ep in sorted(entry_points(group="hub.commands"), key=lambda e: e.name):
+        command = ep.load()
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=ep.name)
+        else:
+            app.command(ep.name)(command)
+
+
+def main() -> None:
+    _register_plugins()
+    app()

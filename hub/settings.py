@@ -1,0 +1,77 @@
+"""One settings object, read once from the environment (prefix HUB_) and .env."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ID_HASH_KEY = "cs-hub-development-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    """Where the hub keeps its data and how it behaves.
+
+    Every path and URL the code uses comes from here. Defaults give an embedded
+    deployment under ./var: a DuckDB warehouse, SQLite serving and ops stores.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    scale: Literal["demo", "bench"] = "demo"
+    seed: int = 42
+
+    warehouse_path: Path | None = None
+    serving_url: str | None = None
+    ops_url: str | None = None
+
+    # Upstream systems export naive local timestamps in this zone; the hub stores UTC.
+    source_timezone: str = "Asia/Shanghai"
+    # Key of the HMAC that replaces id-card numbers: the number itself is never stored.
+    id_hash_key: SecretStr = SecretStr(DEV_ID_HASH_KEY)
+
+    # Identity guards (DESIGN.md "Identity").
+    identity_max_customers_per_identifier: int = Field(default=3, ge=1)
+    # Late rows up to this many days old are picked up by incremental builds.
+    incremental_window_days: int = Field(default=3, ge=0)
+
+    duckdb_memory_limit: str = "6GB"
+    duckdb_threads: int = Field(default=2, ge=1)
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        if self.warehouse_path is None:
+            self.warehouse_path = self.data_dir / "warehouse.duckdb"
+        if self.serving_url is None:
+            self.serving_url = f"sqlite:///{self.data_dir / 'serving.db'}"
+        if self.ops_url is None:
+            self.ops_url = f"sqlite:///{self.data_dir / 'ops.db'}"
+        if self.env == "production" and self.id_hash_key.get_secret_value() == DEV_ID_HASH_KEY:
+            raise ValueError("HUB_ID_HASH_KEY must be set in production (the development key is public)")
+        return self
+
+    @property
+    def landing_dir(self) -> Path:
+        """Where upstream systems drop their export files, one folder per source."""
+        return self.data_dir / "landing"
+
+    @property
+    def truth_dir(self) -> Path:
+        """The simulator's ground truth: for evaluation only, never read by the pipeline."""
+        return self.data_dir / "truth"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,408 @@
+"""Source contracts: what each upstream export must look like.
+
+One contract per exported entity: the file it arrives in, its columns and types,
+its natural key, which fields are required and which values are allowed. The
+simulator writes to these contracts; ingestion validates against them and loads
+each entity into the warehouse table `raw.<source>__<entity>`.
+
+Raw tables hold the typed contract columns, the normalised identifier columns
+(see `Field.normalise`) and four lineage columns: `_file`, `_line`, `_batch_id`,
+`_ingested_at`. Timestamps are stored as UTC (TIMESTAMP); naive source timestamps
+are read in the contract's `timezone`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
+Normaliser = Literal["phone", "email", "vin", "id_card"]
+
+LINEAGE_COLUMNS = ("_file", "_line", "_batch_id", "_ingested_at")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One exported column and the rules it must follow.
+
+    normalise adds derived columns beside the raw one:
+      phone   -> <name>_e164, <name>_kind (mobile|landline|service|international)
+      email   -> <name>_normalised
+      vin     -> the column itself holds the normalised VIN (the raw form is noise)
+      id_card -> <name> is replaced by id_card_hash (HMAC); the number is never stored
+    A value the normaliser rejects quarantines the row when the field is required
+    or part of the key, and leaves the normalised column NULL otherwise.
+    """
+
+    name: str
+    type: FieldType = "string"
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    normalise: Normaliser | None = None
+    pii: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The contract of one exported entity of one source system."""
+
+    source: Literal["crm", "acd", "ticketing", "telematics"]
+    entity: str
+    file_pattern: str  # glob inside landing/<source>/
+    format: Literal["csv", "jsonl"]
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    timezone: str | None = "Asia/Shanghai"  # naive timestamps are local time of this zone
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.source}__{self.entity}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}__{self.entity}"
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+
+def _f(name: str, type: FieldType = "string", **kw) -> Field:  # noqa: A002 - mirrors the contract vocabulary
+    return Field(name=name, type=type, **kw)
+
+
+PRODUCTS = (
+    "vehicle",
+    "extended_warranty",
+    "maintenance_package",
+    "telematics_subscription",
+    "financing",
+    "parts",
+)
+CHANNELS = ("sms", "phone", "email", "wechat", "app")
+PURPOSES = ("service", "marketing", "personalised_marketing", "data_sharing")
+QUEUES = ("sales", "service", "repair", "rescue", "complaints", "fleet", "vip")
+WORK_ORDER_CATEGORIES = ("consultation", "complaint", "repair", "rescue")
+WORK_ORDER_STAGES = (
+    "created",
+    "dispatched",
+    "accepted",
+    "on_site",
+    "resolved",
+    "closed",
+    "callback",
+    "reopened",
+)
+PRIORITIES = ("P1", "P2", "P3", "P4")
+COMPONENTS = (
+    "engine",
+    "fuel_system",
+    "aftertreatment",
+    "transmission",
+    "brakes",
+    "electrical",
+    "cooling",
+    "turbocharger",
+    "axle",
+    "cab",
+)
+TELEMATICS_EVENT_TYPES = ("fault_raised", "fault_cleared", "harsh_braking", "over_speed", "overload")
+
+CONTRACTS: tuple[Contract, ...] = (
+    # ---------------------------------------------------------------- CRM
+    Contract(
+        source="crm",
+        entity="customers",
+        file_pattern="customers_*.csv",
+        format="csv",
+        description="Customer master records, full export first then daily changes. "
+        "One person may have several records (duplicates with typos).",
+        key=("customer_id", "updated_at"),
+        fields=(
+            _f("customer_id", required=True, max_length=32, description="CRM customer id"),
+            _f("customer_type", required=True, allowed=("person", "fleet")),
+            _f("name", required=True, pii=True, max_length=100, description="person or company name"),
+            _f("gender", allowed=("M", "F", "U")),
+            _f("birth_date", "date", pii=True),
+            _f("id_card_no", normalise="id_card", pii=True, description="resident id card (persons)"),
+            _f("company_reg_no", max_length=32, description="unified social credit code (fleets)"),
+            _f("province", max_length=20),
+            _f("city", max_length=40),
+            _f("address", pii=True, max_length=200),
+            _f("segment", allowed=("retail", "small_fleet", "large_fleet", "vip")),
+            _f("registered_at", "timestamp", required=True),
+            _f("updated_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="phones",
+        file_pattern="phones_*.csv",
+        format="csv",
+        description="Phone numbers recorded on customers, in whatever format agents typed.",
+        key=("customer_id", "phone", "updated_at"),
+        fields=(
+            _f("customer_id", required=True, max_length=32),
+            _f("phone", required=True, normalise="phone", pii=True, max_length=40),
+            _f("phone_label", allowed=("mobile", "home", "work", "switchboard", "other")),
+            _f("is_primary", "bool"),
+            _f("updated_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="emails",
+        file_pattern="emails_*.csv",
+        format="csv",
+        key=("customer_id", "email", "updated_at"),
+        fields=(
+            _f("customer_id", required=True, max_length=32),
+            _f("email", required=True, normalise="email", pii=True, max_length=120),
+            _f("updated_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="vehicles",
+        file_pattern="vehicles_*.csv",
+        format="csv",
+        description="Vehicle master: one row per VIN as built.",
+        key=("vin",),
+        fields=(
+            _f("vin", required=True, normalise="vin"),
+            _f("model_code", required=True, max_length=20),
+            _f("model_name", max_length=60),
+            _f("build_batch", required=True, max_length=20),
+            _f("build_date", "date", required=True),
+            _f("engine_type", allowed=("diesel", "gas", "electric", "hybrid")),
+            _f("route_type", allowed=("urban", "regional", "long_haul", "construction")),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="ownerships",
+        file_pattern="ownerships_*.csv",
+        format="csv",
+        description="Who owned which vehicle when; owned_to empty while owned.",
+        key=("vin", "customer_id", "owned_from"),
+        fields=(
+            _f("vin", required=True, normalise="vin"),
+            _f("customer_id", required=True, max_length=32),
+            _f("owned_from", "date", required=True),
+            _f("owned_to", "date"),
+            _f("dealer_code", max_length=20),
+            _f("updated_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="purchases",
+        file_pattern="purchases_*.csv",
+        format="csv",
+        description="Vehicle and product purchases; coverage for products that run for a period.",
+        key=("purchase_id",),
+        fields=(
+            _f("purchase_id", required=True, max_length=32),
+            _f("customer_id", required=True, max_length=32),
+            _f("vin", normalise="vin"),
+            _f("product", required=True, allowed=PRODUCTS),
+            _f("amount_cny", "decimal", required=True, minimum=0, maximum=10_000_000),
+            _f("purchased_at", "timestamp", required=True),
+            _f("coverage_months", "int", minimum=0, maximum=120),
+            _f("channel", allowed=("dealer", "call_center", "app", "online", "field_sales")),
+        ),
+    ),
+    Contract(
+        source="crm",
+        entity="consents",
+        file_pattern="consents_*.csv",
+        format="csv",
+        description="Consent events by channel and purpose (PIPL); the latest per pair wins.",
+        key=("customer_id", "channel", "purpose", "recorded_at"),
+        fields=(
+            _f("customer_id", required=True, max_length=32),
+            _f("channel", required=True, allowed=CHANNELS),
+            _f("purpose", required=True, allowed=PURPOSES),
+            _f("consent_status", required=True, allowed=("granted", "withdrawn")),
+            _f("recorded_at", "timestamp", required=True),
+            _f("consent_source", allowed=("contract", "app", "call_center", "web", "dealer")),
+        ),
+    ),
+    # ---------------------------------------------------------------- ACD / CTI
+    Contract(
+        source="acd",
+        entity="call_legs",
+        file_pattern="call_legs_*.csv",
+        format="csv",
+        description="One row per call leg; a transferred call has legs 1..n with the same call_id.",
+        key=("call_id", "leg_no"),
+        fields=(
+            _f("call_id", required=True, max_length=40),
+            _f("leg_no", "int", required=True, minimum=1, maximum=20),
+            _f("direction", required=True, allowed=("inbound", "outbound")),
+            _f("ani", normalise="phone", pii=True, max_length=40, description="caller number"),
+            _f("dnis", max_length=40, description="dialled number"),
+            _f("ivr_path", max_length=100),
+            _f("queue", allowed=QUEUES),
+            _f("started_at", "timestamp", required=True, description="call reached the ACD"),
+            _f("enqueued_at", "timestamp"),
+            _f("answered_at", "timestamp"),
+            _f("ended_at", "timestamp", required=True),
+            _f("agent_id", max_length=20),
+            _f("talk_seconds", "int", minimum=0, maximum=36_000),
+            _f("hold_seconds", "int", minimum=0, maximum=36_000),
+            _f("wrapup_seconds", "int", minimum=0, maximum=36_000),
+            _f(
+                "disposition",
+                required=True,
+                allowed=("answered", "abandoned", "transferred", "ivr_only", "callback_requested", "no_answer"),
+            ),
+            _f("transfer_to_queue", allowed=QUEUES),
+            _f("acd_node", max_length=20, description="ACD server that recorded the leg"),
+        ),
+    ),
+    Contract(
+        source="acd",
+        entity="surveys",
+        file_pattern="surveys_*.csv",
+        format="csv",
+        description="Post-call IVR survey, 1-5.",
+        key=("call_id",),
+        fields=(
+            _f("call_id", required=True, max_length=40),
+            _f("agent_id", max_length=20),
+            _f("score", "int", required=True, minimum=1, maximum=5),
+            _f("surveyed_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="acd",
+        entity="agents",
+        file_pattern="agents_*.csv",
+        format="csv",
+        description="Agent roster (no names: the hub does not need them).",
+        key=("agent_id", "updated_at"),
+        fields=(
+            _f("agent_id", required=True, max_length=20),
+            _f("team", max_length=40),
+            _f("primary_queue", required=True, allowed=QUEUES),
+            _f("skills", max_length=200, description="queues the agent can take, ';'-separated"),
+            _f("site", max_length=40),
+            _f("hired_on", "date"),
+            _f("left_on", "date"),
+            _f("updated_at", "timestamp", required=True),
+        ),
+    ),
+    # ---------------------------------------------------------------- ticketing
+    Contract(
+        source="ticketing",
+        entity="work_orders",
+        file_pattern="work_orders_*.csv",
+        format="csv",
+        description="Work order headers as of updated_at; stage history is in transitions.",
+        key=("work_order_id", "updated_at"),
+        fields=(
+            _f("work_order_id", required=True, max_length=32),
+            _f("created_at", "timestamp", required=True),
+            _f("updated_at", "timestamp", required=True),
+            _f("customer_id", max_length=32, description="CRM id when the agent found the customer"),
+            _f("contact_phone", normalise="phone", pii=True, max_length=40),
+            _f("vin", normalise="vin"),
+            _f("call_id", max_length=40, description="call that raised it"),
+            _f("category", required=True, allowed=WORK_ORDER_CATEGORIES),
+            _f("priority", required=True, allowed=PRIORITIES),
+            _f("component", allowed=COMPONENTS),
+            _f("fault_code", max_length=20, description="SPN-FMI, e.g. 110-0"),
+            _f("fault_description", max_length=2000, description="free text, Chinese"),
+            _f("region_office", max_length=40),
+            _f("sla_hours", "int", minimum=1, maximum=720),
+            _f("status", required=True, allowed=WORK_ORDER_STAGES),
+        ),
+    ),
+    Contract(
+        source="ticketing",
+        entity="transitions",
+        file_pattern="transitions_*.csv",
+        format="csv",
+        description="Every stage change of a work order, in order of seq.",
+        key=("work_order_id", "seq"),
+        fields=(
+            _f("work_order_id", required=True, max_length=32),
+            _f("seq", "int", required=True, minimum=1, maximum=1000),
+            _f("stage", required=True, allowed=WORK_ORDER_STAGES),
+            _f("stage_at", "timestamp", required=True),
+            _f("engineer_id", max_length=20),
+            _f("region_office", max_length=40),
+            _f("parts", max_length=400, description="part_no x qty, ';'-separated"),
+            _f("warehouse", max_length=40),
+            _f("resolution", max_length=2000, description="what fixed it (resolved stage), Chinese"),
+            _f("callback_score", "int", minimum=1, maximum=5, description="satisfaction at callback"),
+        ),
+    ),
+    # ---------------------------------------------------------------- telematics
+    Contract(
+        source="telematics",
+        entity="readings",
+        file_pattern="readings_*.csv",
+        format="csv",
+        timezone=None,
+        description="Periodic readings per vehicle; reading_ts is epoch milliseconds UTC.",
+        key=("vin", "reading_ts"),
+        fields=(
+            _f("vin", required=True, normalise="vin"),
+            _f("reading_ts", "int", required=True, minimum=1_500_000_000_000, maximum=2_000_000_000_000),
+            _f("lat", "float", minimum=3, maximum=54),
+            _f("lon", "float", minimum=73, maximum=136),
+            _f("speed_kmh", "float", minimum=0, maximum=200),
+            _f("fuel_rate_lph", "float", minimum=0, maximum=200),
+            _f("odometer_km", "float", required=True, minimum=0, maximum=5_000_000),
+            _f("engine_hours", "float", minimum=0, maximum=200_000),
+        ),
+    ),
+    Contract(
+        source="telematics",
+        entity="events",
+        file_pattern="events_*.jsonl",
+        format="jsonl",
+        timezone="UTC",
+        description="Fault codes (J1939 SPN/FMI) raised and cleared, driving events; ISO 8601 UTC.",
+        key=("event_id",),
+        fields=(
+            _f("event_id", required=True, max_length=40),
+            _f("vin", required=True, normalise="vin"),
+            _f("event_at", "timestamp", required=True),
+            _f("event_type", required=True, allowed=TELEMATICS_EVENT_TYPES),
+            _f("spn", "int", minimum=0, maximum=524_287),
+            _f("fmi", "int", minimum=0, maximum=31),
+            _f("value", "float", description="speed for over_speed, load t for overload, g for braking"),
+            _f("lat", "float", minimum=3, maximum=54),
+            _f("lon", "float", minimum=73, maximum=136),
+        ),
+    ),
+)
+
+SOURCES = ("crm", "acd", "ticketing", "telematics")
+
+
+def contracts_for(source: str) -> tuple[Contract, ...]:
+    """The contracts of one source system, in load order."""
+    if source not in SOURCES:
+        raise KeyError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    return tuple(c for c in CONTRACTS if c.source == source)
+
+
+def contract(name: str) -> Contract:
+    """A contract by its name, `<source>__<entity>`."""
+    for c in CONTRACTS:
+        if c.name == name:
+            return c
+    raise KeyError(f"unknown contract {name!r}")
