@@ -37,9 +37,21 @@ def info() -> None:
     Console().print(table)
 
 
+def _broken_plugin(name: str, error: Exception):
+    def command() -> None:
+        console.print(f"[red]hub {name} is unavailable: its module failed to import: {error!r}[/red]")
+        raise typer.Exit(code=2)
+
+    command.__doc__ = f"(unavailable: {type(error).__name__})"
+    return command
+
+
 def _register_plugins() -> None:
     for ep in sorted(entry_points(group="hub.commands"), key=lambda e: e.name):
-        command = ep.load()
+        try:
+            command = ep.load()
+        except Exception as error:  # one broken plugin must not take the others down
+            command = _broken_plugin(ep.name, error)
         if isinstance(command, typer.Typer):
             app.add_typer(command, name=ep.name)
         else:
