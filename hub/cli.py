@@ -12,7 +12,6 @@ from importlib.metadata import entry_points
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from hub.settings import get_settings
 
@@ -27,14 +26,13 @@ console = Console(stderr=True)
 
 @app.command()
 def info() -> None:
-    """Show where the hub keeps its data (no secrets)."""
+    """Show where the hub keeps its data (no secrets), one `name: value` per line."""
     settings = get_settings()
-    table = Table(show_header=False)
-    for name in ("env", "data_dir", "scale", "seed", "warehouse_path", "serving_url", "ops_url", "source_timezone"):
-        table.add_row(name, str(getattr(settings, name)))
-    table.add_row("landing_dir", str(settings.landing_dir))
-    table.add_row("truth_dir", str(settings.truth_dir))
-    Console().print(table)
+    names = ("env", "data_dir", "scale", "seed", "warehouse_path", "serving_url", "ops_url", "source_timezone")
+    for name in names:
+        typer.echo(f"{name}: {getattr(settings, name)}")
+    typer.echo(f"landing_dir: {settings.landing_dir}")
+    typer.echo(f"truth_dir: {settings.truth_dir}")
 
 
 def _broken_plugin(name: str, error: Exception):
