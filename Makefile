@@ -9,7 +9,9 @@ VENV_BIN := .venv/bin
 HUB := $(VENV_BIN)/hub
 SEED ?= 42
 
-.PHONY: install demo test test-fast simulate ingest bench-ingest clean help
+PG_BIN := /usr/lib/postgresql/15/bin
+
+.PHONY: install install-system demo test test-fast simulate ingest bench-ingest clean help
 
 help:
 	@echo "make demo   - install, simulate demo data, ingest it (later: build, serve)"
@@ -25,6 +27,12 @@ $(UV):
 
 install: .venv/.installed
 
+# System packages the tests and the demo need, from Debian's registry (skipped when present).
+install-system:
+	@if [ ! -x $(PG_BIN)/initdb ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; \
+	fi
+
 simulate: install
 	$(HUB) simulate --scale demo --seed $(SEED)
 
@@ -38,7 +46,7 @@ demo: install
 	@echo "Demo data is in var/: landing files, warehouse.duckdb (raw schema), truth/."
 	@echo "Try: $(HUB) ingest --report"
 
-test: install
+test: install install-system
 	$(VENV_BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install

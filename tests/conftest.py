@@ -39,3 +39,12 @@ def run_hub(*args: str, data_dir: Path, check: bool = True, timeout: int = 600) 
     if check and proc.returncode != 0:
         raise AssertionError(f"hub {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """URL of a PostgreSQL server started for this test session (one per xdist worker)."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
