@@ -30,8 +30,13 @@ def ingest(
     report: Annotated[bool, typer.Option(help="print every file's ledger line")] = False,
 ) -> None:
     """Load new landing files into the warehouse's raw schema, quarantining bad rows."""
+    from ingestion.contracts import SOURCES
     from ingestion.load import ingest as run
 
+    unknown = sorted(set(source or ()) - set(SOURCES))
+    if unknown:
+        known = ", ".join(SOURCES)
+        raise typer.BadParameter(f"unknown source {', '.join(unknown)}; known: {known}", param_hint="--source")
     settings = get_settings()
     result = run(settings, sources=tuple(source) if source else None, progress=True)
     typer.echo(result.describe(per_file=report))
@@ -39,3 +44,17 @@ def ingest(
         raise typer.Exit(code=1)
 
 
+
+
+def quarantine(
+    file: Annotated[str | None, typer.Option(help="only this file (a name, or a LIKE pattern: 'phones_%')")] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(help="only this rule: required, type, allowed, range, max_length, identifier, malformed or truncated"),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="sample lines shown per file, field and rule")] = 3,
+) -> None:
+    """List quarantined rows grouped by file, field and rule, with masked samples."""
+    from ingestion.quarantine import describe_quarantine
+
+    typer.echo(describe_quarantine(get_settings(), file=file, rule=rule, limit=limit))

@@ -193,7 +193,7 @@ CONTRACTS: tuple[Contract, ...] = (
         file_pattern="ownerships_*.csv",
         format="csv",
         description="Who owned which vehicle when; owned_to empty while owned.",
-        key=("vin", "customer_id", "owned_from"),
+        key=("vin", "customer_id", "owned_from", "updated_at"),  # a sale sets owned_to: a new version
         fields=(
             _f("vin", required=True, normalise="vin"),
             _f("customer_id", required=True, max_length=32),

@@ -1,0 +1,138 @@
+"""The accounting of one ingest run: a ledger line per file, counts per table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+
+LOADED = "loaded"  # every row read is loaded or a duplicate
+WITH_REJECTS = "loaded_with_rejects"  # some rows quarantined
+SKIPPED_RESENT = "skipped_resent"  # same content as a file loaded before
+FAILED = "failed"  # could not be read at all; nothing loaded
+
+
+@dataclass
+class FileEntry:
+    """One file's ledger line. rows_read = rows_loaded + rows_quarantined + rows_duplicate."""
+
+    source: str
+    entity: str
+    file: str
+    content_hash: str
+    encoding: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    status: str = LOADED
+    message: str = ""
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+
+    @property
+    def table(self) -> str:
+        return f"raw.{self.source}__{self.entity}"
+
+    def line(self) -> str:
+        return (
+            f"{self.source:<10} {self.file:<34} {self.encoding:<9} read {self.rows_read:>9,} "
+            f"loaded {self.rows_loaded:>9,} quarantined {self.rows_quarantined:>6,} "
+            f"duplicate {self.rows_duplicate:>6,}  {self.status}{': ' + self.message if self.message else ''}"
+        )
+
+
+@dataclass
+class IngestResult:
+    """What one run did. `files` holds the files new to this run (a ledger line each)."""
+
+    batch_id: str
+    files: list[FileEntry] = field(default_factory=list)
+    already_loaded: int = 0  # files whose name and content were ingested by an earlier run
+    seconds: float = 0.0
+
+    @property
+    def reconciles(self) -> bool:
+        return all(f.reconciles for f in self.files)
+
+    @property
+    def rows_loaded(self) -> dict[str, int]:
+        """New rows per raw table (Dagster reports them as materialisation metadata)."""
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            counts[f.table] += f.rows_loaded
+        return dict(counts)
+
+    @property
+    def rows_quarantined(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            counts[f.table] += f.rows_quarantined
+        return dict(counts)
+
+    def table_counts(self) -> dict[str, dict[str, int]]:
+        """Per raw table: new files and rows read, loaded, quarantined, duplicate (materialisation metadata)."""
+        out: dict[str, dict[str, int]] = {}
+        for f in self.files:
+            t = out.setdefault(f.table, Counter())
+            t["files"] += 1
+            for name in ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate"):
+                t[name] += getattr(f, name)
+        return {table: dict(counts) for table, counts in out.items()}
+
+    def totals(self) -> dict[str, int]:
+        return {
+            name: sum(getattr(f, name) for f in self.files)
+            for name in ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate")
+        }
+
+    def describe(self, per_file: bool = False) -> str:
+        t = self.totals()
+        statuses = Counter(f.status for f in self.files)
+        lines = [
+            f"batch {self.batch_id}: {len(self.files)} new files"
+            + (f" ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))})" if statuses else "")
+            + (f", {self.already_loaded} already loaded" if self.already_loaded else "")
+            + f" in {self.seconds:.1f}s",
+            f"rows read {t['rows_read']:,} = loaded {t['rows_loaded']:,} + quarantined "
+            f"{t['rows_quarantined']:,} + duplicate {t['rows_duplicate']:,}"
+            + ("  (every file reconciles)" if self.reconciles else "  (SOME FILES DO NOT RECONCILE)"),
+        ]
+        quarantined = self.rows_quarantined
+        for table, n in sorted(self.rows_loaded.items()):
+            lines.append(f"  {table:<34} +{n:>10,} rows   {quarantined.get(table, 0):>7,} quarantined")
+        if per_file:
+            lines.append("files:")
+            lines += ["  " + f.line() for f in self.files]
+        else:
+            lines += ["  " + f.line() for f in self.files if not f.reconciles or f.status == FAILED]
+        return "\n".join(lines)
+
+
+def write_entries(con: duckdb.DuckDBPyConnection, batch_id: str, entries: list[FileEntry]) -> None:
+    if not entries:
+        return
+    con.executemany(
+        "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
+        [
+            [batch_id, e.source, e.entity, e.file, e.content_hash, e.encoding, e.rows_read, e.rows_loaded,
+             e.rows_quarantined, e.rows_duplicate, e.status, e.message]
+            for e in entries
+        ],
+    )
+
+
+def seen_files(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[str, str]], dict[str, str]]:
+    """((file, hash) pairs already in the ledger, hash -> first file loaded with that content)."""
+    rows = con.execute(
+        "select file, content_hash, status from raw._ledger order by ingested_at, batch_id, file"
+    ).fetchall()
+    pairs = {(file, h) for file, h, _ in rows}
+    first: dict[str, str] = {}
+    for file, h, status in rows:
+        if status not in (SKIPPED_RESENT, FAILED):
+            first.setdefault(h, file)
+    return pairs, first

@@ -1,0 +1,81 @@
+"""Reading the quarantine back: rows grouped by file, field and rule, PII masked.
+
+The quarantine keeps values as exported (id-card numbers excepted: they are
+masked before they are stored), so everything shown here goes through `mask`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from hub.settings import Settings
+from ingestion.contracts import contract
+
+_DIGITS = re.compile(r"\d")
+
+
+def mask(value: str | None, kind: str | None) -> str:
+    """A quarantined value as it may be shown: phones 138****8000, other PII hidden."""
+    if value is None:
+        return "(missing)"
+    if kind == "phone":
+        digits = "".join(_DIGITS.findall(value))
+        return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "*" * len(value)
+    if kind == "email":
+        local, _, domain = value.partition("@")
+        return (local[:1] + "***@" + domain) if domain else "<hidden>"
+    if kind == "id_card":
+        return value  # stored masked
+    if kind == "pii":
+        return "<hidden>"
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def field_kind(source: str, entity: str, field: str | None) -> str | None:
+    """How a field's values must be masked: its normaliser, 'pii', or None (shown)."""
+    if field is None:
+        return None
+    try:
+        f = contract(f"{source}__{entity}").field(field)
+    except KeyError:
+        return "pii"  # unknown field: show nothing
+    if f.normalise in ("phone", "email", "id_card"):
+        return f.normalise
+    return "pii" if f.pii else None
+
+
+def describe_quarantine(settings: Settings, file: str | None = None, rule: str | None = None, limit: int = 3) -> str:
+    """Quarantined rows grouped by file, field and rule, with up to `limit` masked samples each."""
+    if not settings.warehouse_path.exists():
+        return f"no warehouse at {settings.warehouse_path}: run `hub ingest` first"
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        groups = con.execute(
+            """
+            select source, entity, file, field, rule, count(*) as n,
+                   list(struct_pack(line := line, value := value, message := message) order by line)[1:$limit] as samples
+            from raw._quarantine
+            where ($file is null or file = $file or file like $file) and ($rule is null or rule = $rule)
+            group by all
+            order by file, field nulls first, rule
+            """,
+            {"file": file, "rule": rule, "limit": max(0, limit)},
+        ).fetchall()
+    finally:
+        con.close()
+    if not groups:
+        return "no quarantined rows" + (" match" if file or rule else "")
+    lines = []
+    for source, entity, name, field, rule_name, n, samples in groups:
+        lines.append(f"{name}  {field or '(whole line)'}  rule {rule_name}: {n:,} rows")
+        kind = field_kind(source, entity, field)
+        for s in samples:
+            if kind is None:  # nothing personal: the stored message as is, minus its file name
+                lines.append(f"    line {s['line']}: {s['message'].split(': ', 1)[-1]}")
+            else:
+                lines.append(f"    line {s['line']}: field {field} value '{mask(s['value'], kind)}' (rule: {rule_name})")
+    total = sum(g[5] for g in groups)
+    lines.append(f"{total:,} quarantine rows in {len(groups)} groups")
+    return "\n".join(lines)

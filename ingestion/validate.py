@@ -1,0 +1,290 @@
+"""Contract rules as set-based SQL: type every value, flag every violation.
+
+From `_rows` (text values) this builds `_typed`: per field the raw text
+`v_<name>`, the typed value `t_<name>` (normalised identifiers joined from the
+maps), the derived columns, and `_bad` when any rule is broken. Quarantine rows
+are then produced from the bad rows only, one per (line, field, rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from ingestion.contracts import Contract, Field
+from ingestion.normalise import MAPS
+from ingestion.warehouse import SQL_TYPES, field_columns, quote
+
+NAIVE_TIMESTAMP_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+)
+ZULU_TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%SZ")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+TRUE_WORDS = ("Y", "YES", "TRUE", "T", "1")
+FALSE_WORDS = ("N", "NO", "FALSE", "F", "0")
+TYPE_WORDS = {
+    "int": "an integer",
+    "float": "a number",
+    "decimal": "a decimal amount",
+    "date": "a date (YYYY-MM-DD)",
+    "timestamp": "a timestamp",
+    "bool": "a yes/no value",
+}
+IDENTIFIER_WORDS = {"phone": "phone number", "email": "e-mail address", "vin": "VIN (check digit)", "id_card": "id card"}
+
+
+def sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(sql_str(v) for v in values) + "]"
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(sql_str(v) for v in values) + ")"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _bounds(f: Field) -> str:
+    if f.minimum is not None and f.maximum is not None:
+        return f"between {_number(f.minimum)} and {_number(f.maximum)}"
+    return f"at least {_number(f.minimum)}" if f.minimum is not None else f"at most {_number(f.maximum)}"
+
+
+def typed_expr(f: Field, contract: Contract) -> str:
+    """SQL turning the text `v_<name>` into the field's type; NULL when it does not parse."""
+    v = quote("v_" + f.name)
+    if f.type == "string":
+        return v
+    if f.type in ("int", "decimal"):
+        return f"try_cast({v} as {SQL_TYPES[f.type]})"
+    if f.type == "float":
+        return f"(case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end)"
+    if f.type == "bool":
+        return (
+            f"(case when upper({v}) in {sql_in(TRUE_WORDS)} then true "
+            f"when upper({v}) in {sql_in(FALSE_WORDS)} then false end)"
+        )
+    if f.type == "date":
+        return f"cast(try_strptime({v}, {sql_list(DATE_FORMATS)}) as date)"
+    naive = quote("p_" + f.name)  # parsed once, in an earlier step (see naive_expr)
+    aware = f"timezone('UTC', try_cast({v} as timestamptz))"
+    zulu = f"try_strptime({v}, {sql_list(ZULU_TIMESTAMP_FORMATS)})"  # UTC already: no zone arithmetic
+    # A format that fails costs ~10x one that matches: try the family the value's shape says.
+    return (
+        f"(case when ends_with({v}, 'Z') then coalesce({zulu}, {aware}) "
+        f"when {naive} is not null then {_to_utc(naive, contract.timezone or 'UTC')} "
+        f"when regexp_matches({v}, '[+-][0-9][0-9]:?[0-9][0-9]$') then {aware} end)"
+    )
+
+
+def naive_expr(f: Field) -> str:
+    """SQL parsing a timestamp field's text as a naive timestamp, computed once per value."""
+    v = quote("v_" + f.name)
+    return f"case when ends_with({v}, 'Z') then null else try_strptime({v}, {sql_list(NAIVE_TIMESTAMP_FORMATS)}) end"
+
+
+def _to_utc(naive: str, tz: str) -> str:
+    """SQL: a naive local timestamp of zone tz in UTC.
+
+    ICU's conversion costs ~3x a plain subtraction; where the zone's offset is
+    constant (Asia/Shanghai since 1992) the subtraction is exact, so ICU only
+    handles timestamps outside that window.
+    """
+    if tz == "UTC":
+        return naive
+    icu = f"timezone('UTC', timezone({sql_str(tz)}, {naive}))"
+    window = constant_offset(tz)
+    if window is None:
+        return icu
+    lo, hi, seconds = window
+    return (
+        f"(case when {naive} >= timestamp '{lo}' and {naive} < timestamp '{hi}' "
+        f"then {naive} - to_seconds({seconds}) else {icu} end)"
+    )
+
+
+@lru_cache(maxsize=8)
+def constant_offset(tz: str, lo: date = date(1992, 1, 1), hi: date = date(2038, 1, 1)) -> tuple[date, date, int] | None:
+    """(lo, hi, UTC offset in seconds) when tz keeps one offset every day of [lo, hi), else None."""
+    zone = ZoneInfo(tz)
+    offsets = {
+        datetime.combine(lo + timedelta(days=d), time(12)).replace(tzinfo=zone).utcoffset()
+        for d in range((hi - lo).days)
+    }
+    if len(offsets) != 1:
+        return None
+    return lo, hi, int(offsets.pop().total_seconds())
+
+
+def must_have(f: Field, contract: Contract) -> bool:
+    """Required fields and key fields must be present (and, for identifiers, valid)."""
+    return f.required or f.name in contract.key
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule on one field: a SQL condition over `_typed` and the message it makes."""
+
+    field: str
+    rule: str
+    condition: str
+    explanation: str  # SQL string expression: what is wrong, after "field X"
+
+
+def checks(contract: Contract) -> list[Check]:
+    out: list[Check] = []
+    for f in contract.fields:
+        v, t = quote("v_" + f.name), quote("t_" + f.name)
+        shown = f"'value ''' || {v} || ''''"
+        if must_have(f, contract):
+            out.append(Check(f.name, "required", f"{v} is null", "'is missing'"))
+        if f.type != "string":
+            out.append(Check(f.name, "type", f"{v} is not null and {t} is null",
+                             f"{shown} || ' is not {TYPE_WORDS[f.type]}'"))
+        if f.allowed:
+            out.append(Check(f.name, "allowed", f"{t} is not null and {t} not in {sql_in(f.allowed)}",
+                             f"{shown} || ' is not one of {', '.join(f.allowed)}'"))
+        if f.minimum is not None or f.maximum is not None:
+            lo = f"{t} < {f.minimum}" if f.minimum is not None else "false"
+            hi = f"{t} > {f.maximum}" if f.maximum is not None else "false"
+            out.append(Check(f.name, "range", f"{t} is not null and ({lo} or {hi})",
+                             f"{shown} || ' is not {_bounds(f)}'"))
+        if f.max_length is not None:
+            out.append(Check(f.name, "max_length", f"length({v}) > {f.max_length}",
+                             f"'value of ' || length({v}) || ' characters is longer than {f.max_length}'"))
+        if f.normalise is not None and must_have(f, contract):
+            out.append(Check(f.name, "identifier", f"{v} is not null and {quote('n_' + f.name)} is null",
+                             f"{shown} || ' is not a valid {IDENTIFIER_WORDS[f.normalise]}'"))
+    return out
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Create `_typed` from `_rows`: typed values, normalised identifiers and `_bad`."""
+    selects, joins = [], []
+    for i, f in enumerate(contract.fields):
+        v = quote("v_" + f.name)
+        selects.append("r." + v)
+        if f.normalise is None:
+            selects.append(f"{typed_expr(f, contract)} as {quote('t_' + f.name)}")
+            continue
+        alias = f"m{i}"
+        table = MAPS[f.normalise][0]
+        joins.append(f"left join {table} {alias} on {alias}.raw = r.{v}")
+        normalised = {"phone": "e164", "email": "normalised", "vin": "vin", "id_card": "hash"}[f.normalise]
+        selects.append(f"{alias}.{normalised} as {quote('n_' + f.name)}")
+        selects.append(f"{alias + '.vin' if f.normalise == 'vin' else 'r.' + v} as {quote('t_' + f.name)}")
+        if f.normalise == "phone":
+            selects.append(f"{alias}.kind as {quote('k_' + f.name)}")
+    broken = " or ".join(f"({c.condition})" for c in checks(contract)) or "false"
+    parsed = "".join(f", {naive_expr(f)} as {quote('p_' + f.name)}" for f in contract.fields if f.type == "timestamp")
+    # Raw text is only needed to quarantine a row: keep it for bad rows only (memory).
+    texts = ", ".join(f"case when _bad then {quote('v_' + f.name)} end as {quote('v_' + f.name)}"
+                      for f in contract.fields)
+    con.execute(
+        f"""
+        create or replace temp table _typed as
+        with parsed as (select *{parsed} from _rows),
+        typed as (
+            select r._file, r._line, r._text, r._last_open, r._shape_ok, {", ".join(selects)}
+            from parsed r {" ".join(joins)}
+        ),
+        flagged as (select *, not _shape_ok or coalesce({broken}, false) as _bad from typed)
+        select * replace (case when _bad then _text end as _text, {texts}) from flagged
+        """
+    )
+
+
+def insert_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, batch_id: str) -> None:
+    """One `raw._quarantine` row per violation of the bad rows in `_typed`.
+
+    A line that does not parse (or the cut-off last line of a file) is one row
+    with rule malformed (truncated); otherwise every broken (field, rule) is one row.
+    """
+    record = _masked_record(contract)
+    where = f"{sql_str(contract.source)}, {sql_str(contract.entity)}"
+    shape_rule = "case when _last_open then 'truncated' else 'malformed' end"
+    shape_text = (
+        "case when _last_open then 'the last line has no newline at the end and is cut off' "
+        + ("else 'is not one JSON object' end" if contract.format == "jsonl"
+           else "else 'does not split into the header''s fields (field count or quoting)' end")
+    )
+    parts = [
+        f"""select {where}, _file, _line, null, null, {shape_rule},
+                   _file || ' line ' || _line || ': ' || {shape_text} || ' (rule: ' || {shape_rule} || ')', {record}
+            from _bad_rows where not _shape_ok or _last_open"""
+    ]
+    for c in checks(contract):
+        value = _stored_value(contract.field(c.field))
+        parts.append(
+            f"""select {where}, _file, _line, {sql_str(c.field)}, {value}, {sql_str(c.rule)},
+                       _file || ' line ' || _line || ': field {c.field} ' || {_explanation(contract, c)}
+                       || ' (rule: {c.rule})', {record}
+                from _bad_rows where _shape_ok and not _last_open and ({c.condition})"""
+        )
+    con.execute("create or replace temp table _bad_rows as select * from _typed where _bad")
+    con.execute(
+        f"insert into raw._quarantine select {sql_str(batch_id)}, * from (\n"
+        + "\nunion all\n".join(parts)
+        + "\n)"
+    )
+    con.execute("drop table _bad_rows")
+
+
+def _stored_value(f: Field) -> str:
+    v = quote("v_" + f.name)
+    return mask_id_sql(v) if f.normalise == "id_card" else v
+
+
+def _explanation(contract: Contract, c: Check) -> str:
+    """The check's explanation, with id-card numbers masked (they are never stored)."""
+    f = contract.field(c.field)
+    if f.normalise != "id_card":
+        return c.explanation
+    return c.explanation.replace(quote("v_" + f.name), mask_id_sql(quote("v_" + f.name)))
+
+
+def mask_id_sql(v: str) -> str:
+    """An id-card number shown as its first 3 and last 2 characters."""
+    return (
+        f"(case when length({v}) > 5 then left({v}, 3) || repeat('*', length({v}) - 5) || right({v}, 2) "
+        f"else repeat('*', length({v})) end)"
+    )
+
+
+def _masked_record(contract: Contract) -> str:
+    """The line's text; id-card-shaped digit runs are masked where the contract carries id cards."""
+    if not any(f.normalise == "id_card" for f in contract.fields):
+        return "_text"
+    return r"regexp_replace(_text, '([0-9]{3})[0-9]{10,13}([0-9][0-9Xx])', '\1*************\2', 'g')"
+
+
+def raw_select(contract: Contract) -> list[tuple[str, str]]:
+    """(raw column, SQL over `_typed`) for every non-lineage column of the raw table."""
+    out: list[tuple[str, str]] = []
+    for f in contract.fields:
+        cols = field_columns(f)
+        t = quote("t_" + f.name)
+        if f.normalise == "id_card":
+            out.append((cols[0][0], quote("n_" + f.name)))
+        elif f.normalise == "phone":
+            out += [(f.name, t), (cols[1][0], quote("n_" + f.name)), (cols[2][0], quote("k_" + f.name))]
+        elif f.normalise == "email":
+            out += [(f.name, t), (cols[1][0], quote("n_" + f.name))]
+        else:
+            out.append((f.name, t))
+    if contract.source == "telematics" and contract.entity == "readings":
+        out.append(("reading_at", "epoch_ms(" + quote("t_reading_ts") + ")"))
+    return out

@@ -1,0 +1,113 @@
+"""The warehouse's raw schema: one table per contract plus the ledger tables.
+
+Raw tables hold the typed contract columns, the normalised identifier columns
+and the lineage columns; `_ledger`, `_quarantine` and `_batches` account for
+every file and every row that did not load.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from hub.settings import Settings
+from ingestion.contracts import CONTRACTS, Contract, Field
+
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "decimal": "DECIMAL(18,2)",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "bool": "BOOLEAN",
+}
+
+LEDGER_DDL = """
+create table if not exists raw._batches (
+    batch_id varchar primary key,
+    started_at timestamp not null,
+    finished_at timestamp,
+    sources varchar,
+    files integer,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    rows_duplicate bigint
+);
+create table if not exists raw._ledger (
+    batch_id varchar not null,
+    source varchar not null,
+    entity varchar not null,
+    file varchar not null,
+    content_hash varchar not null,
+    encoding varchar,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    rows_duplicate bigint not null,
+    status varchar not null,
+    message varchar,
+    ingested_at timestamp not null
+);
+create table if not exists raw._quarantine (
+    batch_id varchar not null,
+    source varchar not null,
+    entity varchar not null,
+    file varchar not null,
+    line bigint not null,
+    field varchar,
+    value varchar,
+    rule varchar not null,
+    message varchar not null,
+    record varchar
+);
+"""
+
+
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The single writer connection, with the memory and thread limits from settings."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
+    con.execute(f"set threads = {int(settings.duckdb_threads)}")
+    # Line numbers come from scan order: keep it.
+    con.execute("set preserve_insertion_order = true")
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set temp_directory = '{settings.data_dir / 'duckdb_tmp'}'")
+    return con
+
+
+def raw_columns(contract: Contract) -> list[tuple[str, str]]:
+    """(name, SQL type) of the raw table, in order: contract columns, derived ones, lineage."""
+    columns: list[tuple[str, str]] = []
+    for f in contract.fields:
+        columns.extend(field_columns(f))
+    if contract.source == "telematics" and contract.entity == "readings":
+        columns.append(("reading_at", "TIMESTAMP"))
+    columns += [("_file", "VARCHAR"), ("_line", "BIGINT"), ("_batch_id", "VARCHAR"), ("_ingested_at", "TIMESTAMP")]
+    return columns
+
+
+def field_columns(f: Field) -> list[tuple[str, str]]:
+    """The raw-table columns one contract field becomes."""
+    if f.normalise == "id_card":
+        return [("id_card_hash", "VARCHAR")]
+    columns = [(f.name, SQL_TYPES[f.type])]
+    if f.normalise == "phone":
+        columns += [(f"{f.name}_e164", "VARCHAR"), (f"{f.name}_kind", "VARCHAR")]
+    elif f.normalise == "email":
+        columns.append((f"{f.name}_normalised", "VARCHAR"))
+    return columns
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...] = CONTRACTS) -> None:
+    """Create the raw schema, the ledger tables and every contract's table if missing."""
+    con.execute("create schema if not exists raw")
+    con.execute(LEDGER_DDL)
+    for c in contracts:
+        cols = ",\n    ".join(f"{quote(name)} {sql_type}" for name, sql_type in raw_columns(c))
+        con.execute(f"create table if not exists {c.raw_table} (\n    {cols}\n)")
+
+
+def quote(name: str) -> str:
+    """A SQL identifier, quoted (contract names such as `value` are keywords)."""
+    return '"' + name.replace('"', '""') + '"'
