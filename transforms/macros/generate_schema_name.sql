@@ -1,0 +1,5 @@
+{#- Layers get plain schema names (staging, intermediate, marts) instead of dbt's
+    <target>_<custom> default, so every consumer reads marts.dim_customers. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

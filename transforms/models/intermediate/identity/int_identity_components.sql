@@ -1,0 +1,67 @@
+-- Connected components of the identity graph: each CRM record -> its component, named by
+-- the smallest CRM customer id in it.
+--
+-- Why a recursive CTE: it is plain SQL that DuckDB and PostgreSQL both run (a Python model
+-- would tie the project to DuckDB). Each record walks to every record it can reach, so the
+-- cost is the sum of squared component sizes; the guards keep components small (a handful
+-- of records), so at 2M records this stays a few million rows. Records are first linked to
+-- the smallest record of each identifier (a star, not a clique), which keeps the walk short.
+with recursive
+
+customers as (
+    select crm_customer_id, registered_at from {{ ref('stg_crm__customers') }}
+),
+
+edges as (
+    select * from {{ ref('int_identity_edges') }}
+),
+
+identifier_anchors as (
+    select identifier_type, identifier_value, min(crm_customer_id) as anchor_crm_customer_id
+    from edges
+    group by identifier_type, identifier_value
+),
+
+links as (
+    select edges.crm_customer_id as from_id, identifier_anchors.anchor_crm_customer_id as to_id
+    from edges
+    inner join identifier_anchors
+        on identifier_anchors.identifier_type = edges.identifier_type
+        and identifier_anchors.identifier_value = edges.identifier_value
+    where edges.crm_customer_id <> identifier_anchors.anchor_crm_customer_id
+),
+
+undirected as (
+    select from_id, to_id from links
+    union
+    select to_id, from_id from links
+),
+
+walk (crm_customer_id, reached_id) as (
+    select crm_customer_id, crm_customer_id from customers
+    union
+    select walk.crm_customer_id, undirected.to_id
+    from walk
+    inner join undirected on undirected.from_id = walk.reached_id
+),
+
+components as (
+    select crm_customer_id, min(reached_id) as component_id
+    from walk
+    group by crm_customer_id
+),
+
+final as (
+    select
+        -- ids
+        components.crm_customer_id,
+        components.component_id,
+        -- attributes
+        count(*) over (partition by components.component_id) as component_size,
+        -- timestamps
+        customers.registered_at
+    from components
+    inner join customers on customers.crm_customer_id = components.crm_customer_id
+)
+
+select * from final

@@ -1,0 +1,90 @@
+-- Identifiers that never link customers, each with the first reason that applies and
+-- how many CRM records carry it (DESIGN.md "Identity": every exclusion is reported).
+-- Values stay inside the warehouse; reports print only reasons and counts.
+with
+
+identifiers as (
+    select * from {{ ref('int_identity_identifiers') }}
+),
+
+junk as (
+    select * from {{ ref('identity_junk_identifiers') }}
+),
+
+customers as (
+    select * from {{ ref('stg_crm__customers') }}
+),
+
+-- Two person records that carry the same identifier but plainly name different people
+-- (names that are not one typo apart, or two known birth dates that differ): a family
+-- sharing a phone or an e-mail, a mistyped id-card number. Duplicates of one person
+-- never look like this, so such an identifier is not evidence of one person.
+conflicts as (
+    select distinct left_side.identifier_type, left_side.identifier_value
+    from {{ ref('int_identity_identifiers') }} as left_side
+    inner join {{ ref('int_identity_identifiers') }} as right_side
+        on right_side.identifier_type = left_side.identifier_type
+        and right_side.identifier_value = left_side.identifier_value
+        and right_side.crm_customer_id > left_side.crm_customer_id
+    inner join customers as left_record on left_record.crm_customer_id = left_side.crm_customer_id
+    inner join customers as right_record on right_record.crm_customer_id = right_side.crm_customer_id
+    where left_record.customer_type = 'person'
+        and right_record.customer_type = 'person'
+        and (
+            {{ name_comparison('left_record.customer_name', 'right_record.customer_name') }} = 'different'
+            or left_record.birth_date <> right_record.birth_date
+        )
+),
+
+usage as (
+    select
+        identifier_type,
+        identifier_value,
+        max(phone_kind) as phone_kind,
+        count(distinct crm_customer_id) as customer_count,
+        max(case when has_personal_label then 1 else 0 end) as has_personal_label,
+        max(case when has_switchboard_label then 1 else 0 end) as has_switchboard_label
+    from identifiers
+    group by identifier_type, identifier_value
+),
+
+reasoned as (
+    select
+        usage.*,
+        case
+            when usage.phone_kind = 'service' then 'service_number'
+            when junk.identifier_value is not null then 'junk_value'
+            -- 13900000000: a real-looking prefix followed by one repeated digit
+            when usage.identifier_type = 'phone'
+                and replace({{ dbt.right('usage.identifier_value', 8) }}, {{ dbt.right('usage.identifier_value', 1) }}, '') = ''
+                then 'junk_value'
+            when usage.has_switchboard_label = 1 then 'switchboard'
+            when usage.customer_count > {{ var('identity_max_customers_per_identifier', 3) }}
+                then 'shared_by_too_many_customers'
+            when conflicts.identifier_value is not null then 'conflicting_persons'
+            -- work and "other" numbers (dealers, colleagues) would link people who only share an office
+            when usage.has_personal_label = 0 and usage.customer_count > 1 then 'non_personal_label'
+        end as exclusion_reason
+    from usage
+    left join junk
+        on junk.identifier_type = usage.identifier_type
+        and junk.identifier_value = usage.identifier_value
+    left join conflicts
+        on conflicts.identifier_type = usage.identifier_type
+        and conflicts.identifier_value = usage.identifier_value
+),
+
+final as (
+    select
+        -- ids
+        identifier_type,
+        identifier_value,
+        -- attributes
+        exclusion_reason,
+        phone_kind,
+        customer_count
+    from reasoned
+    where exclusion_reason is not null
+)
+
+select * from final
