@@ -1,0 +1,35 @@
+"""The hub's Dagster code location: assembled here, defined under defs/, built from lib/.
+
+Runs execute in one process, one step at a time: the DuckDB warehouse admits one writer
+process, so parallel steps (or a multiprocess executor) would lock each other out.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.ingestion.assets import assets as ingestion_assets
+from orchestration.defs.ingestion.sensors import landing_files
+from orchestration.defs.pipeline.jobs import hub_build
+from orchestration.defs.publish.assets import assets as publish_assets
+from orchestration.defs.pipeline.schedules import schedules
+from orchestration.defs.quality.checks import checks
+from orchestration.defs.transforms.assets import cs_hub_dbt
+from orchestration.defs.transforms.resources import dbt
+from orchestration.lib.resources import HubResource, WarehouseResource
+
+hub = HubResource()
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, cs_hub_dbt, *publish_assets],
+    asset_checks=checks,
+    jobs=[hub_build],
+    schedules=schedules,
+    sensors=[landing_files],
+    resources={
+        "hub": hub,
+        "warehouse": WarehouseResource(hub=hub),
+        "dbt": dbt,
+    },
+    executor=dg.in_process_executor,
+)

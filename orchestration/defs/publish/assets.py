@@ -1,0 +1,42 @@
+"""The serving store: published only after the marts pass their blocking quality checks.
+
+Dagster skips this asset in a run where a blocking check on any of its upstream marts
+failed, so consumers keep the last good build; the publish function then audits its own
+copy and swaps it in atomically (orchestration.lib.publish).
+"""
+
+import dagster as dg
+
+from orchestration.lib.publish import publish
+from orchestration.lib.resources import HubResource
+
+# every relation orchestration.lib.publish.extract reads
+SOURCES = [
+    dg.AssetKey(["marts", name])
+    for name in (
+        "customer_profile",
+        "dim_customer_phones",
+        "customer_aliases",
+        "dim_vehicles",
+        "fct_telematics_daily",
+        "fct_calls",
+        "fct_work_orders",
+        "fct_work_order_stages",
+    )
+] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "store"]),
+    deps=SOURCES,
+    group_name="publish",
+    description="Screen-pop tables copied from the marts into a new serving store, swapped in atomically.",
+)
+def serving_store(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+    result = publish(hub.settings(), build_id=context.run.run_id)
+    metadata: dict[str, dg.RawMetadataValue] = {"build_id": result.build_id}
+    metadata.update({f"rows/{table}": rows for table, rows in result.row_counts.items()})
+    return dg.MaterializeResult(metadata=metadata)
+
+
+assets = [serving_store]

@@ -1,0 +1,23 @@
+"""The quality gate: GE suites on raw tables (before dbt) and on marts (before publishing)."""
+
+from __future__ import annotations
+
+from orchestration.defs.transforms.project import CS_HUB
+from orchestration.lib.dbt_project import model_relations
+from orchestration.lib.quality.mart_suites import mart_suites
+from orchestration.lib.quality.raw_suites import raw_suites
+from orchestration.lib.quality_checks import suites_check
+
+raw_quality_gate = suites_check(
+    "raw_quality_gate",
+    raw_suites(),
+    "Quarantine shares, freshness, identifier null shares and row counts of the raw schema.",
+)
+
+mart_quality_gate = suites_check(
+    "mart_quality_gate",
+    mart_suites(model_relations(CS_HUB, "marts")),
+    "Distributions, null shares and row-count change of the marts.",
+)
+
+checks = [raw_quality_gate, mart_quality_gate]

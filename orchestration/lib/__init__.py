@@ -1,0 +1,1 @@
+"""Reusable machinery behind the Dagster definitions: plain functions testable without Dagster."""

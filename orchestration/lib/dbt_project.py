@@ -1,0 +1,125 @@
+"""The dbt project `cs_hub` (transforms/) as Dagster sees it.
+
+dagster-dbt builds its assets from target/manifest.json, which a clean clone does not
+have. `dagster dev` would parse on load (prepare_if_dev), but `hub build`, the tests and
+CI load the definitions without it, so the manifest is prepared here whenever it is
+missing or older than any file of the project: one `dbt parse`, a few seconds, guarded by
+a file lock so parallel test workers parse once.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
+from filelock import FileLock
+
+from hub.settings import Settings
+
+TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
+_PROJECT_INPUTS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
+_PROJECT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml")
+
+
+def _newest_input_mtime(project_dir: Path) -> float:
+    newest = 0.0
+    for name in _PROJECT_FILES:
+        path = project_dir / name
+        if path.exists():
+            newest = max(newest, path.stat().st_mtime)
+    for folder in _PROJECT_INPUTS:
+        for path in (project_dir / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    manifest = project.manifest_path
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_input_mtime(project.project_dir)
+
+
+def dbt_executable() -> str:
+    """dbt from PATH, else the one installed beside this interpreter (a venv not activated)."""
+    return shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_cli(project: DbtProject) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+
+
+def prepare_manifest(project: DbtProject) -> None:
+    """`dbt parse` into target/ unless another process did it while we waited for the lock.
+
+    Parsing renders profiles.yml but never connects, so the defaults of its env_var() calls
+    do; no settings are read while the code location loads.
+    """
+    target = project.project_dir / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(target / "manifest.lock")
+    with lock.acquire(timeout=300):
+        if not manifest_is_stale(project):
+            return
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+def cs_hub_project(project_dir: Path = TRANSFORMS_DIR) -> DbtProject:
+    """The dbt project with an up-to-date manifest (parsed now if needed)."""
+    project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
+    if manifest_is_stale(project):
+        prepare_manifest(project)
+    return project
+
+
+def dbt_target_path(settings: Settings, run_id: str) -> Path:
+    """Artifacts of one dbt invocation, under the data dir so runs never write into the repo."""
+    return settings.data_dir / "dbt" / run_id
+
+
+def dbt_build_args(full_refresh: bool) -> list[str]:
+    """`dbt build` runs models, snapshots, seeds and their tests (tests become asset checks).
+
+    --full-refresh rebuilds incremental models, except those configured full_refresh=false,
+    which dbt itself protects.
+    """
+    return ["build", "--full-refresh"] if full_refresh else ["build"]
+
+
+class HubDbtTranslator(DagsterDbtTranslator):
+    """Maps dbt sources onto the raw-table assets that ingestion materialises.
+
+    A source table's key is its relation, ["raw", "<source>__<entity>"], whatever the dbt
+    source is called, so lineage runs from each ingestion asset into the staging models.
+    Models keep dagster-dbt's key (their schema, then their name) and are grouped by layer.
+    """
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            table = dbt_resource_props.get("identifier") or dbt_resource_props["name"]
+            return AssetKey([dbt_resource_props["schema"], table])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props["resource_type"] in ("model", "snapshot") and len(fqn) > 2:
+            return fqn[1]  # staging, intermediate, marts
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return super().get_group_name(dbt_resource_props)
+
+
+def model_relations(project: DbtProject, layer: str) -> list[str]:
+    """"schema.table" of every model in one layer (top folder under models/), sorted."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    relations = {
+        f"{node['schema']}.{node.get('alias') or node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
+    }
+    return sorted(relations)

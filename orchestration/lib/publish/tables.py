@@ -1,0 +1,138 @@
+"""The serving schema: what the API and the report readers need, and nothing more.
+
+No id-card hashes, no birth dates, no addresses beyond the city: the serving store is read
+by many consumers and copies only what one of them shows. Lifecycle fields are nullable:
+the models that fill them publish on their own schedule.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+build = sa.Table(
+    "_build",
+    metadata,
+    sa.Column("build_id", sa.String(64), primary_key=True),
+    sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+    # the warehouse's latest event time: SLA states are as of this moment
+    sa.Column("as_of", sa.DateTime, nullable=True),
+    sa.Column("row_counts", sa.Text, nullable=False),  # JSON {source relation: rows}
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("primary_crm_customer_id", sa.String(64)),
+    sa.Column("customer_type", sa.String(16)),
+    sa.Column("customer_name", sa.String(200)),
+    sa.Column("gender", sa.String(8)),
+    sa.Column("city", sa.String(100)),
+    sa.Column("segment", sa.String(32)),
+    sa.Column("crm_record_count", sa.Integer),
+    sa.Column("primary_phone_masked", sa.String(32)),
+    sa.Column("vehicle_count", sa.Integer),
+    sa.Column("call_count", sa.Integer),
+    sa.Column("recent_call_count", sa.Integer),
+    sa.Column("open_work_order_count", sa.Integer),
+    sa.Column("purchase_count", sa.Integer),
+    sa.Column("purchases_amount_cny", sa.Float),
+    sa.Column("has_marketing_consent", sa.Boolean),
+    sa.Column("first_registered_at", sa.DateTime),
+    sa.Column("last_call_at", sa.DateTime),
+    sa.Column("lifecycle_stage", sa.String(16)),
+    sa.Column("churn_risk", sa.Float),
+    sa.Column("customer_value_cny", sa.Float),
+    sa.Column("next_best_offer", sa.String(64)),
+    # lower-cased name and id for searchCustomers
+    sa.Column("search_text", sa.String(300), nullable=False),
+)
+
+customer_phones = sa.Table(
+    "customer_phones",
+    metadata,
+    sa.Column("customer_phone_id", sa.String(64), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False, index=True),
+    sa.Column("phone_e164", sa.String(32), nullable=False),
+    sa.Column("phone_masked", sa.String(32), nullable=False),
+    sa.Column("phone_kind", sa.String(16)),
+    sa.Column("phone_label", sa.String(32)),
+    sa.Column("is_primary", sa.Boolean),
+    # only caller ids identify a caller: switchboards and 400 numbers are listed, not looked up
+    sa.Column("is_caller_id", sa.Boolean, nullable=False),
+)
+
+caller_ids = sa.Table(
+    "caller_ids",
+    metadata,
+    sa.Column("phone_e164", sa.String(32), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False),
+)
+
+crm_customers = sa.Table(
+    "crm_customers",
+    metadata,
+    sa.Column("crm_customer_id", sa.String(64), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False),
+)
+
+aliases = sa.Table(
+    "customer_aliases",
+    metadata,
+    sa.Column("alias_id", sa.String(64), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False),
+)
+
+vehicles = sa.Table(
+    "vehicles",
+    metadata,
+    sa.Column("vin", sa.String(17), primary_key=True),
+    sa.Column("customer_id", sa.String(64), index=True),
+    sa.Column("model_code", sa.String(32)),
+    sa.Column("model_name", sa.String(100)),
+    sa.Column("build_batch", sa.String(32)),
+    sa.Column("engine_type", sa.String(32)),
+    sa.Column("owned_from", sa.Date),
+    sa.Column("active_fault_count", sa.Integer),
+    sa.Column("driving_score", sa.Float),
+    sa.Column("km_last_30_days", sa.Float),
+    sa.Column("last_active_date", sa.Date),
+)
+
+recent_calls = sa.Table(
+    "recent_calls",
+    metadata,
+    sa.Column("call_id", sa.String(64), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False),
+    sa.Column("call_started_at", sa.DateTime, nullable=False),
+    sa.Column("call_direction", sa.String(16)),
+    sa.Column("queue_name", sa.String(64)),
+    sa.Column("disposition", sa.String(32)),
+    sa.Column("is_answered", sa.Boolean),
+    sa.Column("queue_wait_seconds", sa.Integer),
+    sa.Column("handle_seconds", sa.Integer),
+    sa.Column("survey_score", sa.Integer),
+    sa.Index("ix_recent_calls_customer", "customer_id", "call_started_at"),
+)
+
+open_work_orders = sa.Table(
+    "open_work_orders",
+    metadata,
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("customer_id", sa.String(64), nullable=False, index=True),
+    sa.Column("vin", sa.String(17)),
+    sa.Column("category", sa.String(32)),
+    sa.Column("priority", sa.String(16)),
+    sa.Column("status", sa.String(32)),
+    sa.Column("stage", sa.String(32)),
+    sa.Column("stage_entered_at", sa.DateTime),
+    sa.Column("component", sa.String(64)),
+    sa.Column("fault_code", sa.String(32)),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("sla_due_at", sa.DateTime),
+    sa.Column("sla_state", sa.String(16)),
+)
+
+SERVING_TABLES = [t for t in metadata.sorted_tables if t.name != "_build"]
