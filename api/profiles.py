@@ -1,0 +1,148 @@
+"""The service layer: every read of the serving store the API makes, in bulk.
+
+Queries (SQL written once, with :named parameters) return plain dicts whose keys are the GraphQL field names, so the default resolver serves
+scalars without Python per field. List fields load for many customers at once (the
+per-request Batch below) so a page of profiles costs one query per list, not one per row.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Sequence
+
+from functools import lru_cache
+
+from api.store import Reader
+from hub.identifiers import normalize_phone, normalize_vin
+
+_CUSTOMER_COLUMNS = """
+    c.customer_id as id, c.customer_type as "customerType", c.customer_name as name, c.gender, c.city,
+    c.segment, c.crm_record_count as "crmRecordCount", c.primary_phone_masked as "primaryPhone",
+    c.first_registered_at as "firstRegisteredAt", c.lifecycle_stage as stage, c.churn_risk as "churnRisk",
+    c.customer_value_cny as "valueCny", c.next_best_offer as "nextBestOffer",
+    c.has_marketing_consent as "hasMarketingConsent", c.call_count as "callCount",
+    c.recent_call_count as "recentCallCount", c.last_call_at as "lastCallAt",
+    c.open_work_order_count as "openWorkOrderCount", c.purchase_count as "purchaseCount",
+    c.purchases_amount_cny as "purchasesAmountCny"
+"""
+
+# Each lookup ends at a live customer: an id retired by a merge resolves through its alias.
+_BY_KEY = {
+    "id": "select :key as customer_id",
+    "phone": "select customer_id from caller_ids where phone_e164 = :key",
+    "vin": "select customer_id from vehicles where vin = :key",
+    "crmId": "select customer_id from crm_customers where crm_customer_id = :key",
+}
+_FIND = {
+    kind: (
+        f"select {_CUSTOMER_COLUMNS} from customers c where c.customer_id = "
+        f"(select coalesce(a.customer_id, k.customer_id) from ({source}) as k "
+        "left join customer_aliases a on a.alias_id = k.customer_id)"
+    )
+    for kind, source in _BY_KEY.items()
+}
+
+
+def _expanding(sql: str) -> str:
+    return sql.replace(":ids", "({ids})")
+
+
+_LISTS = {
+    "phones": _expanding(
+        'select customer_id as "_owner", phone_e164 as e164, phone_masked as masked, phone_kind as kind, '
+        'phone_label as label, is_primary as "isPrimary", is_caller_id as "isCallerId" '
+        "from customer_phones where customer_id in :ids order by is_caller_id desc, is_primary desc, phone_masked"
+    ),
+    "vehicles": _expanding(
+        'select customer_id as "_owner", vin, model_code as "modelCode", model_name as "modelName", '
+        'build_batch as "buildBatch", engine_type as "engineType", owned_from as "ownedFrom", '
+        'active_fault_count as "activeFaultCount", driving_score as "drivingScore", '
+        'km_last_30_days as "kmLast30Days", last_active_date as "lastActiveDate" '
+        "from vehicles where customer_id in :ids order by vin"
+    ),
+    "recentCalls": _expanding(
+        'select customer_id as "_owner", call_id as "callId", call_started_at as "startedAt", '
+        'call_direction as direction, queue_name as queue, disposition, is_answered as "isAnswered", '
+        'queue_wait_seconds as "queueWaitSeconds", handle_seconds as "handleSeconds", survey_score as "surveyScore" '
+        "from recent_calls where customer_id in :ids order by call_started_at desc, call_id"
+    ),
+    "openWorkOrders": _expanding(
+        'select customer_id as "_owner", work_order_id as "workOrderId", vin, category, priority, status, stage, '
+        'stage_entered_at as "stageEnteredAt", component, fault_code as "faultCode", created_at as "createdAt", '
+        'sla_due_at as "slaDueAt", sla_state as "slaState" '
+        "from open_work_orders where customer_id in :ids order by created_at desc, work_order_id"
+    ),
+}
+
+_SEARCH = (
+    f"select {_CUSTOMER_COLUMNS} from customers c where c.search_text like :pattern and c.customer_id > :after "
+    "order by c.customer_id limit :limit"
+)
+_BUILD = 'select build_id as "buildId", built_at as "builtAt", as_of as "asOf" from _build'
+
+
+class BadArgument(ValueError):
+    """An argument the caller can fix (shown to them, unlike internal errors)."""
+
+
+def lookup_key(id: str | None, phone: str | None, vin: str | None, crm_id: str | None) -> tuple[str, str] | None:
+    """The one lookup the caller asked for, normalised; None when the key can match nothing."""
+    given = {k: v for k, v in (("id", id), ("phone", phone), ("vin", vin), ("crmId", crm_id)) if v is not None}
+    if len(given) != 1:
+        raise BadArgument("customer() takes exactly one of id, phone, vin, crmId")
+    kind, raw = given.popitem()
+    if kind == "phone":
+        number = normalize_phone(raw)
+        return None if number is None else (kind, number.e164)
+    if kind == "vin":
+        value = normalize_vin(raw)
+        return None if value is None else (kind, value)
+    return kind, raw.strip()
+
+
+def find_customer(con: Reader, kind: str, key: str) -> dict | None:
+    rows = con.rows(_FIND[kind], {"key": key})
+    return rows[0] if rows else None
+
+
+def load_lists(con: Reader, field: str, customer_ids: Sequence[str]) -> dict[str, list[dict]]:
+    """The rows of one list field for many customers, grouped by customer."""
+    params = {f"id{i}": customer_id for i, customer_id in enumerate(customer_ids)}
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in con.rows(_list_sql(field, len(customer_ids)), params):
+        grouped[row["_owner"]].append(row)
+    return grouped
+
+
+@lru_cache(maxsize=1024)
+def _list_sql(field: str, count: int) -> str:
+    return _LISTS[field].format(ids=", ".join(f":id{i}" for i in range(count)))
+
+
+def encode_cursor(customer_id: str) -> str:
+    return base64.urlsafe_b64encode(customer_id.encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> str:
+    if not cursor:
+        return ""
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise BadArgument("`after` is not a cursor this API returned") from None
+
+
+def search(con: Reader, text: str, first: int, after: str | None) -> tuple[list[dict], bool]:
+    """Up to `first` customers matching text after the cursor, and whether more follow."""
+    needle = text.strip().lower().replace("%", "").replace("_", "")
+    if len(needle) < 2:
+        raise BadArgument("searchCustomers needs at least 2 characters of text")
+    params = {"pattern": f"%{needle}%", "after": decode_cursor(after), "limit": first + 1}
+    rows = con.rows(_SEARCH, params)
+    return rows[:first], len(rows) > first
+
+
+def serving_build(con: Reader) -> dict | None:
+    rows = con.rows(_BUILD, {})
+    return rows[0] if rows else None

@@ -1,0 +1,9 @@
+"""Resolvers, one module per GraphQL type; each calls the service layer (api.profiles)."""
+
+from __future__ import annotations
+
+from api.resolvers import customer, phone, query, vehicle
+
+RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS}
+
+__all__ = ["RESOLVERS"]

@@ -1,0 +1,33 @@
+"""Query: screen-pop lookup, search with cursors, the served build."""
+
+from __future__ import annotations
+
+from api import profiles
+
+
+def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
+    context = info.context
+    key = profiles.lookup_key(id, phone, vin, crmId)
+    row = None if key is None else profiles.find_customer(context.batch.con, *key)
+    if row is not None:
+        context.customers_read([row])
+    return row
+
+
+def search_customers(_root, info, text, first=20, after=None):
+    context = info.context
+    rows, has_next = profiles.search(context.batch.con, text, first, after)
+    context.customers_read(rows)
+    edges = [{"cursor": profiles.encode_cursor(row["id"]), "node": row} for row in rows]
+    return {"edges": edges, "pageInfo": {"hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+def serving_build(_root, info):
+    return profiles.serving_build(info.context.batch.con)
+
+
+RESOLVERS = {
+    ("Query", "customer"): customer,
+    ("Query", "searchCustomers"): search_customers,
+    ("Query", "servingBuild"): serving_build,
+}

@@ -1,0 +1,191 @@
+"""Benchmark the screen-pop API: lookups by caller number over HTTP, against raw SQLite.
+
+    HUB_DATA_DIR=/tmp/api-dev .venv/bin/python bench/api.py --rate 1000 --seconds 20
+
+Needs a warehouse with built marts under HUB_DATA_DIR (hub simulate, hub ingest, dbt build);
+publishes it when no serving store exists. Starts the API (uvicorn, --workers processes)
+and --clients load processes that each send their share of --rate requests per second on
+keep-alive connections, on a fixed schedule (open loop: a slow answer does not slow the
+senders, so queueing shows in the latency). Phones are sent in mixed formats. Prints
+throughput, p50/p95/p99/max latency, and the same lookup straight on SQLite as the
+baseline measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.keys import create_key  # noqa: E402
+from api.ops import ops_engine  # noqa: E402
+from hub.settings import get_settings  # noqa: E402
+from orchestration.lib.publish import publish  # noqa: E402
+
+QUERY = """query($phone: String) { customer(phone: $phone) { id name city primaryPhone
+  phones { number kind } vehicles { vin modelName health { activeFaultCount drivingScore } }
+  recentCalls(first: 5) { callId startedAt queue disposition }
+  openWorkOrders { workOrderId stage slaState slaDueAt } lifecycle { stage churnRisk callCount } } }"""
+
+RAW_LOOKUP = """select c.* from customers c where c.customer_id = (select customer_id from caller_ids
+    where phone_e164 = ?)"""
+
+
+def formats(e164: str) -> list[str]:
+    """The ways one number reaches a contact center."""
+    national = e164.removeprefix("+86")
+    return [e164, "00" + e164[1:], f"{national[:3]}-{national[3:7]}-{national[7:]}", national]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def client(port: int, key: str, phones: list[str], rate: float, seconds: float, start_at: float, out) -> None:
+    """One load process: a keep-alive connection (http.client: the lightest client in the
+    standard library, so the load generator takes little of the CPU it shares)."""
+    latencies, failures = [], 0
+    interval = 1.0 / rate
+    bodies = [json.dumps({"query": QUERY, "variables": {"phone": p}}).encode() for p in phones]
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    http = HTTPConnection("127.0.0.1", port, timeout=10)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    begin = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        due = begin + i * interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        sent = time.perf_counter()
+        http.request("POST", "/graphql", body=bodies[i % len(bodies)], headers=headers)
+        response = http.getresponse()
+        payload = response.read()
+        latencies.append(time.perf_counter() - sent)
+        if response.status != 200 or b'"customer":null' in payload:
+            failures += 1
+    http.close()
+    out.put((latencies, failures, time.perf_counter() - begin))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children, from /proc."""
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    total = 0.0
+    for each in pids + [int(c) for c in children]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def baseline(path: Path, phones: list[str]) -> list[float]:
+    """The same lookup straight on SQLite, E.164 given: the floor the API is compared with."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    timings = []
+    for phone in phones * 5:
+        start = time.perf_counter()
+        con.execute(RAW_LOOKUP, (phone,)).fetchall()
+        timings.append(time.perf_counter() - start)
+    con.close()
+    return timings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=1000, help="requests per second, all clients together")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=2, help="load processes")
+    parser.add_argument("--workers", type=int, default=2, help="API processes")
+    args = parser.parse_args()
+
+    settings = get_settings()
+    served = Path(settings.serving_url.removeprefix("sqlite:///"))
+    if not served.exists():
+        publish(settings)
+    with sqlite3.connect(f"file:{served}?mode=ro", uri=True) as con:
+        e164s = [p for (p,) in con.execute("select phone_e164 from caller_ids where phone_e164 like '+861%' limit 2000")]
+    phones = [raw for e164 in e164s for raw in formats(e164)]
+    key = create_key(ops_engine(settings.ops_url), "agent", "bench/api.py")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
+        env={**os.environ, "HUB_DATA_DIR": str(settings.data_dir)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        # warm-up: documents cached, connections open, in every worker
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+            for phone in phones[:200]:
+                http.post("/graphql", json={"query": QUERY, "variables": {"phone": phone}})
+        cpu_before = cpu_seconds(server.pid)
+        out: mp.Queue = mp.Queue()
+        start_at = time.time() + 1.0
+        procs = [
+            mp.Process(target=client, args=(port, key, phones[i::args.clients], args.rate / args.clients,
+                                            args.seconds, start_at, out))
+            for i in range(args.clients)
+        ]
+        for proc in procs:
+            proc.start()
+        results = [out.get() for _ in procs]
+        for proc in procs:
+            proc.join()
+        server_cpu = cpu_seconds(server.pid) - cpu_before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    latencies = [x for r in results for x in r[0]]
+    failures = sum(r[1] for r in results)
+    elapsed = max(r[2] for r in results)
+    raw = baseline(served, e164s)
+    ms = 1000
+    print(f"screen-pop by phone: {len(latencies):,} requests in {elapsed:.1f} s = {len(latencies) / elapsed:,.0f} req/s "
+          f"(target {args.rate:,.0f}), {failures} failed, {args.workers} API workers, {args.clients} load processes, "
+          f"{os.cpu_count()} cores")
+    print(f"  API latency ms: p50 {percentile(latencies, .5) * ms:.2f}  p95 {percentile(latencies, .95) * ms:.2f}  "
+          f"p99 {percentile(latencies, .99) * ms:.2f}  max {max(latencies) * ms:.2f}")
+    print(f"  API CPU per request: {server_cpu / len(latencies) * ms:.2f} ms (all workers; capacity on 2 idle "
+          f"cores ~ {2 / (server_cpu / len(latencies)):,.0f} req/s); machine load average during the run: "
+          f"{os.getloadavg()[0]:.1f}")
+    print(f"  baseline raw SQLite lookup ms: p50 {percentile(raw, .5) * ms:.3f}  p99 {percentile(raw, .99) * ms:.3f}  "
+          f"({1 / statistics.mean(raw):,.0f} lookups/s on one core)")
+    print(f"  ratio API p50 / raw SQLite p50: {percentile(latencies, .5) / percentile(raw, .5):,.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""A tiny warehouse with the marts the publish step reads, made messy on purpose.
+
+Customer CU1 has two CRM records (a duplicate), phones in E.164 (one a shared
+switchboard that is not a caller id), an old id CU9 merged into it, and owns VIN_B, which
+it bought from CU2. CU2 has an open work order in its on_site stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+VIN_A = "LFWSRXSJ7RA076498"
+VIN_B = "LFWPCKDN7SA064223"
+VIN_C = "LFWPCLDM4SA044749"
+PHONE_1 = "+8613800138000"
+PHONE_2 = "+8613900139000"
+SWITCHBOARD = "+861065529988"
+
+SCHEMA = """
+create schema marts;
+create schema intermediate;
+create table marts.customer_profile (
+    customer_id varchar, primary_crm_customer_id varchar, customer_type varchar, customer_name varchar,
+    gender varchar, city varchar, segment varchar, crm_record_count bigint, primary_phone_masked varchar,
+    phones_masked varchar, phone_count bigint, vehicle_count bigint, vins varchar, call_count bigint,
+    recent_call_count hugeint, last_call_at timestamp, work_order_count bigint, open_work_order_count hugeint,
+    last_work_order_at timestamp, purchase_count bigint, purchases_amount_cny decimal(38, 6),
+    last_purchased_at timestamp, has_marketing_consent boolean, first_registered_at timestamp);
+create table marts.dim_customer_phones (
+    customer_phone_id varchar, customer_id varchar, phone_e164 varchar, phone_masked varchar,
+    phone_kind varchar, phone_label varchar, is_primary boolean, exclusion_reason varchar,
+    is_caller_id boolean, updated_at timestamp);
+create table marts.customer_aliases (alias_id varchar, customer_id varchar, aliased_at timestamp);
+create table marts.dim_vehicles (
+    vin varchar, current_customer_id varchar, model_code varchar, model_name varchar, build_batch varchar,
+    engine_type varchar, route_type varchar, ownership_count bigint, is_unknown_member boolean,
+    build_date date, current_owned_from date);
+create table marts.fct_telematics_daily (
+    vehicle_day_id varchar, vin varchar, customer_id varchar, reading_count bigint, km_driven float,
+    fuel_litres float, engine_hours float, max_speed_kmh double, harsh_braking_count hugeint,
+    over_speed_count hugeint, overload_count hugeint, faults_raised_count hugeint,
+    faults_cleared_count hugeint, activity_date date);
+create table marts.fct_calls (
+    call_id varchar, customer_id varchar, call_direction varchar, final_queue_name varchar,
+    final_disposition varchar, is_answered boolean, queue_wait_seconds bigint, handle_seconds hugeint,
+    survey_score bigint, call_started_at timestamp);
+create table marts.fct_work_orders (
+    work_order_id varchar, customer_id varchar, vin varchar, work_order_category varchar,
+    work_order_priority varchar, work_order_status varchar, is_open boolean, component varchar,
+    fault_code varchar, created_at timestamp, updated_at timestamp, sla_due_at timestamp);
+create table marts.fct_work_order_stages (
+    work_order_stage_id varchar, work_order_id varchar, work_order_stage varchar,
+    is_current_stage boolean, stage_entered_at timestamp);
+create table intermediate.int_crm_customers_resolved (
+    crm_customer_id varchar, customer_id varchar, anchor_crm_customer_id varchar, assigned_at timestamp);
+"""
+
+ROWS = f"""
+insert into marts.customer_profile values
+    ('CU1', 'CRM1', 'person', '张伟', 'M', '北京', 'retail', 2, '138****8000', null, 2, 2, null, 3, 3,
+     '2026-03-30 09:00:00', 0, 0, null, 1, 1000.5, null, true, '2024-01-05 08:00:00'),
+    ('CU2', 'CRM3', 'fleet', '顺达物流', null, '天津', 'fleet', 1, '139****9000', null, 1, 1, null, 1, 1,
+     '2026-03-31 10:00:00', 1, 1, null, 0, 0, null, false, '2023-06-01 08:00:00'),
+    ('CU3', 'CRM4', 'person', '张伟强', 'M', '上海', 'retail', 1, null, null, 0, 0, null, 0, 0,
+     null, 0, 0, null, 0, 0, null, false, '2025-02-01 08:00:00');
+insert into marts.dim_customer_phones values
+    ('P1', 'CU1', '{PHONE_1}', '138****8000', 'mobile', 'mobile', true, null, true, now()),
+    ('P2', 'CU1', '{SWITCHBOARD}', '106***9988', 'landline', 'office', false, 'switchboard', false, now()),
+    ('P3', 'CU2', '{PHONE_2}', '139****9000', 'mobile', 'mobile', true, null, true, now()),
+    ('P4', 'CU2', '{SWITCHBOARD}', '106***9988', 'landline', 'office', false, 'switchboard', false, now());
+insert into marts.customer_aliases values ('CU9', 'CU1', '2026-02-01 00:00:00');
+insert into marts.dim_vehicles values
+    ('{VIN_A}', 'CU1', 'J6P', '解放J6P 牵引车', 'J6P-2412', 'diesel', 'long', 1, false, '2024-12-01', '2025-01-10'),
+    ('{VIN_B}', 'CU1', 'JK6', '解放JK6 载货车', 'JK6-2509', 'diesel', 'city', 2, false, '2025-09-01', '2026-02-15'),
+    ('{VIN_C}', 'CU2', 'J6L', '解放J6L 载货车', 'J6L-2508', 'diesel', 'city', 1, false, '2025-08-01', '2025-10-20'),
+    ('UNKNOWN', 'UNKNOWN', null, null, null, null, null, 0, true, null, null);
+insert into marts.fct_telematics_daily values
+    ('T1', '{VIN_A}', 'CU1', 10, 400, 100, 8, 90, 2, 0, 0, 2, 1, '2026-03-30'),
+    ('T2', '{VIN_A}', 'CU1', 10, 600, 150, 9, 88, 0, 0, 0, 0, 0, '2026-03-31');
+insert into marts.fct_calls values
+    ('C1', 'CU1', 'inbound', 'repair', 'resolved', true, 12, 300, 5, '2026-03-28 09:00:00'),
+    ('C2', 'CU1', 'inbound', 'repair', 'resolved', true, 8, 200, null, '2026-03-29 09:00:00'),
+    ('C3', 'CU1', 'inbound', 'sales', 'abandoned', false, 40, 0, null, '2026-03-30 09:00:00'),
+    ('C4', 'CU2', 'inbound', 'rescue', 'resolved', true, 5, 600, 4, '2026-03-31 10:00:00'),
+    ('C5', 'UNKNOWN', 'inbound', 'sales', 'resolved', true, 5, 60, null, '2026-03-31 11:00:00');
+insert into marts.fct_work_orders values
+    ('W1', 'CU2', '{VIN_C}', 'repair', 'P2', 'on_site', true, 'turbocharger', '102-18',
+     '2026-03-30 08:00:00', '2026-03-31 09:00:00', '2026-03-31 08:00:00'),
+    ('W2', 'CU1', '{VIN_A}', 'repair', 'P3', 'closed', false, 'brakes', '521-3',
+     '2026-03-01 08:00:00', '2026-03-02 09:00:00', '2026-03-03 08:00:00');
+insert into marts.fct_work_order_stages values
+    ('S1', 'W1', 'created', false, '2026-03-30 08:00:00'),
+    ('S2', 'W1', 'on_site', true, '2026-03-31 07:00:00');
+insert into intermediate.int_crm_customers_resolved values
+    ('CRM1', 'CU1', 'CRM1', now()), ('CRM2', 'CU1', 'CRM1', now()), ('CRM3', 'CU2', 'CRM3', now()),
+    ('CRM4', 'CU3', 'CRM4', now());
+"""
+
+
+def make_warehouse(path: Path, extra_sql: str = "") -> Path:
+    """Write the fixture warehouse at path (replacing it); extra_sql runs last to break it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(SCHEMA)
+        con.execute(ROWS)
+        if extra_sql:
+            con.execute(extra_sql)
+    return path
