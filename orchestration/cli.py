@@ -6,6 +6,9 @@ run is recorded in DAGSTER_HOME (default <data dir>/dagster), so `dagster dev` s
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -13,6 +16,17 @@ from rich.console import Console
 
 from hub import log
 from hub.settings import get_settings
+
+
+def quiet_dagster_logs() -> dict:
+    """Run config (and logger levels) that keep Dagster's console to warnings and errors.
+
+    Progress comes from the event log (BuildProgress); Dagster's own INFO/DEBUG lines would
+    bury it. The run's full event log stays in DAGSTER_HOME for `dagster dev`.
+    """
+    for name in ("dagster", "dagster.builtin"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def build(
@@ -40,16 +54,22 @@ def build(
         from orchestration.lib.build import run_build
         from orchestration.lib.progress import BuildProgress
 
+    run_config = {**build_run_config(full_refresh), **quiet_dagster_logs()}
     instance = dg.DagsterInstance.get()
     kind = "full_refresh" if full_refresh else "incremental"
-    summary = run_build(
-        defs,
-        instance,
-        build_run_config(full_refresh),
-        select=select,
-        tags={"hub/build": kind, "hub/launched_by": "hub build"},
-        watch=BuildProgress(instance, console),
-    )
+    # dagster-dbt echoes dbt's own log to stdout; it goes to a file the summary names.
+    build_log = settings.data_dir / "logs" / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
+    build_log.parent.mkdir(parents=True, exist_ok=True)
+    with build_log.open("w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        summary = run_build(
+            defs,
+            instance,
+            run_config,
+            select=select,
+            tags={"hub/build": kind, "hub/launched_by": "hub build"},
+            watch=BuildProgress(instance, console),
+        )
     typer.echo(summary.describe())
+    typer.echo(f"dbt log: {build_log}")
     if not summary.ok:
         raise typer.Exit(code=1)

@@ -82,13 +82,22 @@ def dbt_target_path(settings: Settings, run_id: str) -> Path:
     return settings.data_dir / "dbt" / run_id
 
 
-def dbt_build_args(full_refresh: bool) -> list[str]:
+def dbt_vars(settings: Settings) -> dict[str, Any]:
+    """The project vars that mirror hub settings, so `hub` and dbt apply the same rules."""
+    return {
+        "identity_max_customers_per_identifier": settings.identity_max_customers_per_identifier,
+        "incremental_window_days": settings.incremental_window_days,
+    }
+
+
+def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
     """`dbt build` runs models, snapshots, seeds and their tests (tests become asset checks).
 
     --full-refresh rebuilds incremental models, except those configured full_refresh=false,
     which dbt itself protects.
     """
-    return ["build", "--full-refresh"] if full_refresh else ["build"]
+    args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+    return [*args, "--full-refresh"] if full_refresh else args
 
 
 class HubDbtTranslator(DagsterDbtTranslator):

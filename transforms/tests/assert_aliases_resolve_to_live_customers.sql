@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'customer_aliases'}}}) }}
 -- An alias never points to another alias or to nothing, and no live id is also an alias.
 with
 

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_calls'}}}) }}
 -- Every leg is counted in exactly one call: legs in staging = sum of leg_count in fct_calls.
 with
 

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_customers'}}}) }}
 -- Every CRM record belongs to exactly one live unified customer.
 with
 

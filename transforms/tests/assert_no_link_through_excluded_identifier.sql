@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_identity_edges'}}}) }}
 -- Service numbers, junk, switchboards and over-shared identifiers are never graph edges.
 select edges.identifier_type, edges.identifier_value
 from {{ ref('int_identity_edges') }} as edges

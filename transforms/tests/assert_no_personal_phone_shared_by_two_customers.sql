@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_identity_edges'}}}) }}
 -- After the guards, a phone that links records names one customer only.
 with
 

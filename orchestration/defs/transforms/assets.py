@@ -27,7 +27,7 @@ def cs_hub_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, hub: HubR
     settings = hub.settings()
     with exported(dbt_environment(settings)):
         invocation = dbt.cli(
-            dbt_build_args(config.full_refresh),
+            dbt_build_args(settings, config.full_refresh),
             context=context,
             target_path=dbt_target_path(settings, context.run_id),
         )

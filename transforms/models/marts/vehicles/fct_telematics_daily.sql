@@ -13,6 +13,8 @@
 -- Incremental: each run recomputes the last var('incremental_window_days') days already
 -- in the table (late readings and events land there) and everything after. Deltas need
 -- the reading before each one, so readings are read from one day earlier than the window.
+-- Sums are fixed to 3 decimals: a float sum depends on the order rows arrive in, and
+-- a rebuild of the same data must give the same table.
 -- A delta is counted only when it is plausible for the time since the previous reading
 -- (odometer resets, duplicate or long-gapped readings add nothing). Vehicles whose rows
 -- name a customer id since retired by a merge are rebuilt whole, to re-resolve the owner.
@@ -46,6 +48,22 @@ readings as (
     cross join window_start
     where readings.reading_at >= {{ dbt.dateadd('day', -1, 'window_start.start_date') }}
         or readings.vin in (select vin from stale_vins)
+    {% if is_incremental() %}
+    union all
+    -- Each vehicle's last reading before the window: the first delta inside the window is
+    -- measured from it, however long the vehicle stood still, exactly as a full build does.
+    select readings.*
+    from {{ ref('stg_telematics__readings') }} as readings
+    inner join (
+        select earlier.vin, max(earlier.reading_at) as reading_at
+        from {{ ref('stg_telematics__readings') }} as earlier
+        cross join window_start
+        where earlier.reading_at < {{ dbt.dateadd('day', -1, 'window_start.start_date') }}
+        group by earlier.vin
+    ) as previous
+        on previous.vin = readings.vin and previous.reading_at = readings.reading_at
+    where not exists (select 1 from stale_vins where stale_vins.vin = readings.vin)
+    {% endif %}
 ),
 
 events as (
@@ -155,9 +173,9 @@ final as (
         coalesce(owners.customer_id, {{ unknown_key() }}) as customer_id,
         -- measures
         coalesce(reading_days.reading_count, 0) as reading_count,
-        cast(coalesce(reading_days.km_driven, 0) as {{ dbt.type_float() }}) as km_driven,
-        cast(coalesce(reading_days.fuel_litres, 0) as {{ dbt.type_float() }}) as fuel_litres,
-        cast(coalesce(reading_days.engine_hours, 0) as {{ dbt.type_float() }}) as engine_hours,
+        cast(coalesce(reading_days.km_driven, 0) as numeric(18, 3)) as km_driven,
+        cast(coalesce(reading_days.fuel_litres, 0) as numeric(18, 3)) as fuel_litres,
+        cast(coalesce(reading_days.engine_hours, 0) as numeric(18, 3)) as engine_hours,
         reading_days.max_speed_kmh,
         coalesce(event_days.harsh_braking_count, 0) as harsh_braking_count,
         coalesce(event_days.over_speed_count, 0) as over_speed_count,
