@@ -11,7 +11,7 @@ SEED ?= 42
 
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: install install-system demo test test-fast simulate ingest bench-ingest clean help
+.PHONY: install install-system demo test test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
 	@echo "make demo   - install, simulate demo data, ingest it (later: build, serve)"
@@ -54,6 +54,11 @@ test-fast: install
 
 bench-ingest: install
 	$(VENV_BIN)/python bench/ingest.py --scale bench
+
+# Needs landing files of `hub simulate --scale bench` in BENCH_DIR (bench-ingest leaves them there).
+BENCH_DIR ?= var/bench-bench
+bench-build: install
+	$(VENV_BIN)/python bench/build.py --data-dir $(BENCH_DIR)
 
 clean:
 	rm -rf var .pytest_cache transforms/target transforms/logs

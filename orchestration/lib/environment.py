@@ -43,5 +43,7 @@ def ensure_dagster_home(settings: Settings) -> Path:
     """DAGSTER_HOME, defaulting to <data_dir>/dagster so run history never lands in the repo."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
+    # an empty dagster.yaml: the defaults (SQLite run and event storage under home), said on purpose
+    (home / "dagster.yaml").touch(exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
