@@ -1,6 +1,7 @@
 """Benchmark the build: a full build, then one day's delta, beside a hand-written floor.
 
-    .venv/bin/python bench/build.py --data-dir /tmp/bench-hub     # landing files of `hub simulate`
+    .venv/bin/python bench/build.py --data-dir D               # D holds landing/ of `hub simulate`
+    .venv/bin/python bench/build.py --data-dir D --reuse-raw   # D's warehouse from bench/ingest.py
 
 The newest day's landing files are held back and the rest ingested into a new warehouse
 (timed apart: bench/ingest.py measures ingestion); `hub build --full-refresh` (the Dagster
@@ -56,6 +57,29 @@ def hold_back_newest_day(landing: Path, held: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
     return newest
+
+
+def rewind(settings: Settings, held: Path) -> int:
+    """Take the held-back files out of an ingested warehouse, by their lineage (`_file`).
+
+    Their rows, ledger lines and quarantine rows go, so the warehouse is what ingesting
+    every other file gives, and the held files count as new when they are put back.
+    """
+    from ingestion.contracts import CONTRACTS
+
+    names: dict[str, list[str]] = defaultdict(list)
+    for path in held.rglob("*"):
+        if path.is_file():
+            names[path.relative_to(held).parts[0]].append(path.name)
+    removed = 0
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        for contract in CONTRACTS:
+            files = names.get(contract.source, [])
+            removed += con.execute(f"delete from {contract.raw_table} where _file in (select unnest(?))", [files]).fetchone()[0]
+        for source, files in names.items():
+            for table in ("raw._ledger", "raw._quarantine"):
+                con.execute(f"delete from {table} where source = ? and file in (select unnest(?))", [source, files])
+    return removed
 
 
 def put_back(landing: Path, held: Path) -> int:
@@ -184,26 +208,30 @@ def floor(settings: Settings) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="a data dir holding landing/ from `hub simulate`")
+    parser.add_argument("--reuse-raw", action="store_true",
+                        help="start from the warehouse bench/ingest.py left: rewind its newest day instead of re-ingesting")
     args = parser.parse_args()
     os.environ["HUB_DATA_DIR"] = str(args.data_dir.resolve())
     settings = Settings(data_dir=args.data_dir.resolve())
     from orchestration.lib.environment import ensure_dagster_home
 
     ensure_dagster_home(settings)
-    for stale in (settings.warehouse_path, settings.data_dir / "serving.sqlite"):
-        stale.unlink(missing_ok=True)
     shutil.rmtree(settings.data_dir / "dbt", ignore_errors=True)
 
     held = settings.data_dir / "held_back"
     shutil.rmtree(held, ignore_errors=True)
     day = hold_back_newest_day(settings.landing_dir, held)
     try:
-        from ingestion.load import ingest
+        if args.reuse_raw and settings.warehouse_path.exists():
+            print(f"rewound {rewind(settings, held):,} raw rows of {day} out of the ingested warehouse")
+        else:
+            from ingestion.load import ingest
 
-        started = time.perf_counter()
-        loaded = ingest(settings)
-        print(f"ingest of all days but {day}: {loaded.totals()['rows_read']:,} rows in "
-              f"{time.perf_counter() - started:,.1f} s (not part of the build below)")
+            settings.warehouse_path.unlink(missing_ok=True)
+            started = time.perf_counter()
+            loaded = ingest(settings)
+            print(f"ingest of all days but {day}: {loaded.totals()['rows_read']:,} rows in "
+                  f"{time.perf_counter() - started:,.1f} s (not part of the build below)")
         full_seconds, full_run = run("full", full_refresh=True)
     finally:
         files = put_back(settings.landing_dir, held)
