@@ -16,18 +16,22 @@ TRANSFORMS = ROOT / "transforms"
 DBT = Path(sys.executable).parent / "dbt"
 
 
-def run_dbt(*args: str, warehouse: Path, work_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    *args: str, warehouse: Path, work_dir: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`dbt <args>` in transforms/ on this warehouse; target and logs stay in work_dir so
-    parallel tests never share dbt's state files."""
-    env = {
+    parallel tests never share dbt's state files. `env` adds variables (the PostgreSQL
+    target reads its connection from HUB_PG_*)."""
+    full_env = {
         **os.environ,
         "HUB_WAREHOUSE_PATH": str(warehouse),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
     }
     proc = subprocess.run(
-        [str(DBT), *args, "--profiles-dir", "."], cwd=TRANSFORMS, env=env, capture_output=True, text=True, timeout=900
+        [str(DBT), *args, "--profiles-dir", "."], cwd=TRANSFORMS, env=full_env, capture_output=True, text=True, timeout=900
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} exited {proc.returncode}\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")

@@ -193,6 +193,12 @@ def activity() -> dict[str, list[dict]]:
         at = at.replace(hour=hour % 24)
         readings.append({"vin": vin, "reading_ts": int(at.replace(tzinfo=UTC).timestamp() * 1000), "reading_at": at,
                          "speed_kmh": 60.0, "fuel_rate_lph": 30.0, "odometer_km": odo, "engine_hours": 500 + hour})
+    # readings carry milliseconds: 2 h 0 min 26 s apart in whole seconds, at 13.5 l/h exactly
+    # 27.0975 litres, a tie at 3 decimals that a float sum rounds by engine (DuckDB 27.097)
+    for at, odo, engine, fuel in ((datetime(2026, 1, 23, 1, 15, 31, 390_000), 1300.0, 526.0, 20.0),
+                                  (datetime(2026, 1, 23, 3, 15, 57, 389_000), 1390.0, 528.0, 13.5)):
+        readings.append({"vin": vin, "reading_ts": int(at.replace(tzinfo=UTC).timestamp() * 1000), "reading_at": at,
+                         "speed_kmh": 50.0, "fuel_rate_lph": fuel, "odometer_km": odo, "engine_hours": engine})
     events = [{"event_id": "E1", "vin": vin, "event_at": datetime(2026, 1, 20, 3), "event_type": "harsh_braking",
                "value": 0.6},
               {"event_id": "E2", "vin": vin, "event_at": datetime(2026, 1, 20, 5), "event_type": "fault_raised",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from tests.transforms.conftest import query
@@ -36,6 +37,8 @@ def test_telematics_day_sums_plausible_deltas(built_fixture: Path) -> None:
                                 "faults_raised_count from marts.fct_telematics_daily order by activity_date")
     # readings at 08:00, 10:00, 12:00 Beijing time on the 20th: 100 + 80 km, 2 h x 30 l/h twice
     assert rows[0] == ("2026-01-20", 180.0, 120.0, 1, 1)
+    # deltas are summed as exact decimals: 13.5 l/h over 7226 s is 27.0975, rounded half up
+    assert rows[-1] == ("2026-01-23", 90.0, Decimal("27.098"), 0, 0)
 
 
 def test_profile_shows_masked_phones_only(built_fixture: Path) -> None:

@@ -69,12 +69,6 @@
     end
 {%- endmacro %}
 
-{#- The Beijing calendar day of a UTC timestamp. Asia/Shanghai has kept UTC+8 without
-    daylight saving since 1991, so a fixed offset is exact and portable. -#}
-{% macro local_date(utc_timestamp) -%}
-    cast({{ dbt.dateadd('hour', 8, utc_timestamp) }} as date)
-{%- endmacro %}
-
 {#- The key of the "unknown member" row every dimension carries, so facts never drop a row. -#}
 {% macro unknown_key() -%}'UNKNOWN'{%- endmacro %}
 

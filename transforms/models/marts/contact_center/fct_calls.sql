@@ -80,9 +80,9 @@ measured as (
         rolled.first_answered_at is not null as is_answered,
         case
             when rolled.first_answered_at is not null
-                then {{ dbt.datediff('rolled.first_enqueued_at', 'rolled.first_answered_at', 'second') }}
+                then {{ seconds_between('rolled.first_enqueued_at', 'rolled.first_answered_at') }}
             when rolled.first_enqueued_at is not null
-                then {{ dbt.datediff('rolled.first_enqueued_at', 'rolled.call_ended_at', 'second') }}
+                then {{ seconds_between('rolled.first_enqueued_at', 'rolled.call_ended_at') }}
         end as queue_wait_seconds
     from rolled
 ),

@@ -35,7 +35,7 @@ final as (
         -- measures
         case
             when sequenced.next_stage_at is not null
-                then {{ dbt.datediff('sequenced.stage_at', 'sequenced.next_stage_at', 'second') }}
+                then {{ seconds_between('sequenced.stage_at', 'sequenced.next_stage_at') }}
         end as seconds_in_stage,
         -- timestamps
         sequenced.stage_at as stage_entered_at,

@@ -137,7 +137,7 @@ final as (
         -- measures
         case
             when first_resolved_at is not null
-                then {{ dbt.datediff('created_at', 'first_resolved_at', 'second') }} / 3600.0
+                then {{ hours_between('created_at', 'first_resolved_at') }}
         end as hours_to_resolve,
         -- dates
         {{ local_date('created_at') }} as created_date,

@@ -13,8 +13,10 @@
 -- Incremental: each run recomputes the last var('incremental_window_days') days already
 -- in the table (late readings and events land there) and everything after. Deltas need
 -- the reading before each one, so readings are read from one day earlier than the window.
--- Sums are fixed to 3 decimals: a float sum depends on the order rows arrive in, and
--- a rebuild of the same data must give the same table.
+-- Each delta becomes an exact 6-place decimal before it is summed: a float sum depends on
+-- the order rows arrive in (and a double is rounded to a decimal differently by DuckDB and
+-- PostgreSQL), while a rebuild of the same data, on either engine, must give the same
+-- table. Day sums are then fixed to 3 decimals.
 -- A delta is counted only when it is plausible for the time since the previous reading
 -- (odometer resets, duplicate or long-gapped readings add nothing). Vehicles whose rows
 -- name a customer id since retired by a merge are rebuilt whole, to re-resolve the owner.
@@ -87,7 +89,7 @@ with_previous as (
         fuel_rate_lph,
         odometer_km - lag(odometer_km) over vehicle_time as odometer_delta_km,
         engine_hours - lag(engine_hours) over vehicle_time as engine_hours_delta,
-        {{ dbt.datediff('lag(reading_at) over vehicle_time', 'reading_at', 'second') }} / 3600.0 as gap_hours
+        {{ hours_between('lag(reading_at) over vehicle_time', 'reading_at') }} as gap_hours
     from readings
     window vehicle_time as (partition by vin order by reading_at)
 ),
@@ -97,15 +99,21 @@ deltas as (
         vin,
         activity_date,
         speed_kmh,
-        case
-            when odometer_delta_km >= 0 and odometer_delta_km <= 150 * gap_hours then odometer_delta_km
-            else 0
-        end as km_driven,
-        case when gap_hours <= 6 then coalesce(fuel_rate_lph, 0) * gap_hours else 0 end as fuel_litres,
-        case
-            when engine_hours_delta >= 0 and engine_hours_delta <= gap_hours + 0.1 then engine_hours_delta
-            else 0
-        end as engine_hours
+        cast(
+            case
+                when odometer_delta_km >= 0 and odometer_delta_km <= 150 * gap_hours then odometer_delta_km
+                else 0
+            end as numeric(18, 6)
+        ) as km_driven,
+        cast(
+            case when gap_hours <= 6 then coalesce(fuel_rate_lph, 0) * gap_hours else 0 end as numeric(18, 6)
+        ) as fuel_litres,
+        cast(
+            case
+                when engine_hours_delta >= 0 and engine_hours_delta <= gap_hours + 0.1 then engine_hours_delta
+                else 0
+            end as numeric(18, 6)
+        ) as engine_hours
     from with_previous
 ),
 

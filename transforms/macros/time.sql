@@ -1,0 +1,24 @@
+{#- Calendar days and durations, on dbt's cross-database macros: the marts get the same
+    values, of the same column types, on DuckDB and on PostgreSQL. -#}
+
+{#- The Beijing calendar day of a UTC timestamp. Asia/Shanghai has kept UTC+8 without
+    daylight saving since 1991, so a fixed offset is exact and portable. -#}
+{% macro local_date(utc_timestamp) -%}
+    cast({{ dbt.dateadd('hour', 8, utc_timestamp) }} as date)
+{%- endmacro %}
+
+{#- Whole seconds from `start_at` to `end_at`, counted as second boundaries crossed
+    (08:00:00.9 -> 08:00:02.1 is 2; telematics readings carry milliseconds). dbt.datediff
+    counts this way on both engines but returns BIGINT on DuckDB and double precision on
+    PostgreSQL (it is built on date_part): the cast keeps one column type everywhere. -#}
+{% macro seconds_between(start_at, end_at) -%}
+    cast({{ dbt.datediff(start_at, end_at, 'second') }} as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{#- Hours from `start_at` to `end_at` as a double, from whole seconds as above. Divided in
+    double precision on both engines, so the last bit agrees (a PostgreSQL bigint / 3600.0
+    would be numeric, and fuel sums then round differently at 3 decimals). Not
+    dbt.type_float(): that is FLOAT, single precision on DuckDB. -#}
+{% macro hours_between(start_at, end_at) -%}
+    cast({{ seconds_between(start_at, end_at) }} as double precision) / 3600
+{%- endmacro %}
