@@ -14,7 +14,7 @@ PG_BIN := /usr/lib/postgresql/15/bin
 .PHONY: install install-system demo test test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
-	@echo "make demo   - install, simulate demo data, ingest it (later: build, serve)"
+	@echo "make demo   - install, simulate demo data, build the hub (ingest, dbt, quality gate, publish)"
 	@echo "make test   - install and run the test suite"
 
 $(UV):
@@ -41,10 +41,10 @@ ingest: install
 
 demo: install
 	$(HUB) simulate --scale demo --seed $(SEED)
-	$(HUB) ingest
+	$(HUB) build
 	@echo
-	@echo "Demo data is in var/: landing files, warehouse.duckdb (raw schema), truth/."
-	@echo "Try: $(HUB) ingest --report"
+	@echo "Demo data is in var/: landing files, truth/, warehouse.duckdb (raw, staging, marts), serving.db."
+	@echo "Try: $(HUB) identity evaluate; DAGSTER_HOME=var/dagster $(VENV_BIN)/dagster dev -w workspace.yaml"
 
 test: install install-system
 	$(VENV_BIN)/pytest -n 2 --dist loadgroup
