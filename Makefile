@@ -11,10 +11,12 @@ SEED ?= 42
 
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: install install-system demo test test-fast simulate ingest bench-ingest bench-build clean help
+.PHONY: install install-system demo serve test test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
-	@echo "make demo   - install, simulate demo data, build the hub (ingest, dbt, quality gate, publish)"
+	@echo "make demo   - install, simulate demo data, build the hub (ingest, dbt, quality gate, publish),"
+	@echo "              then serve the API (GraphiQL) and the Dagster UI and print a demo key"
+	@echo "make serve  - serve what is already built"
 	@echo "make test   - install and run the test suite"
 
 $(UV):
@@ -44,7 +46,12 @@ demo: install
 	$(HUB) build
 	@echo
 	@echo "Demo data is in var/: landing files, truth/, warehouse.duckdb (raw, staging, marts), serving.db."
-	@echo "Try: $(HUB) identity evaluate; DAGSTER_HOME=var/dagster $(VENV_BIN)/dagster dev -w workspace.yaml"
+	@echo "Try also: $(HUB) identity evaluate; $(HUB) quarantine"
+	scripts/serve.sh
+
+# Serve what is already built (API, GraphiQL, Dagster UI) with a fresh demo key.
+serve: install
+	scripts/serve.sh
 
 test: install install-system
 	$(VENV_BIN)/pytest -n 2 --dist loadgroup

@@ -219,7 +219,8 @@ def main() -> None:
     shutil.rmtree(settings.data_dir / "dbt", ignore_errors=True)
 
     held = settings.data_dir / "held_back"
-    shutil.rmtree(held, ignore_errors=True)
+    # files an interrupted run held back go home first: nothing a bench run moves is lost
+    put_back(settings.landing_dir, held)
     day = hold_back_newest_day(settings.landing_dir, held)
     try:
         if args.reuse_raw and settings.warehouse_path.exists():

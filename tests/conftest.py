@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return get_settings()
+
+
+def free_port() -> int:
+    """A TCP port on localhost nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run_hub(*args: str, data_dir: Path, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess[str]:

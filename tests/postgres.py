@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.conftest import free_port
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_server_user(args: list[str]) -> list[str]:
@@ -38,7 +33,7 @@ def postgres_server() -> Iterator[str]:
         raise RuntimeError(f"PostgreSQL 15 is not installed ({PG_BIN}); run `make install-system`")
     root = Path(tempfile.mkdtemp(prefix="cs-hub-pg-"))
     data = root / "data"
-    port = _free_port()
+    port = free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     subprocess.run(

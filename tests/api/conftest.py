@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from api.ops import ops_engine
 from api.roles import ROLES
 from hub.settings import Settings
 from orchestration.lib.publish import publish
+from tests.conftest import free_port
 from tests.publish.marts import make_warehouse
 
 
@@ -27,17 +27,11 @@ def hub_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, "HUB_DATA_DIR": str(settings.data_dir)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """Run the app for settings in a uvicorn thread; yields its base URL, stops it after."""
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
