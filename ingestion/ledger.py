@@ -136,3 +136,15 @@ def seen_files(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[str, str]], di
         if status not in (SKIPPED_RESENT, FAILED):
             first.setdefault(h, file)
     return pairs, first
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
+    """file -> (size, mtime_ns, content hash) of every landing file fingerprinted before."""
+    return {file: (size, mtime, h) for file, size, mtime, h in con.execute(
+        "select file, size, mtime_ns, content_hash from raw._file_stats").fetchall()}
+
+
+def remember_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, int, int, str]]) -> None:
+    """Record (file, size, mtime_ns, content hash) of files just fingerprinted."""
+    if files:
+        con.executemany("insert or replace into raw._file_stats values (?, ?, ?, ?)", files)

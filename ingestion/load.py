@@ -23,7 +23,7 @@ from hub.settings import Settings
 from ingestion import files as landing
 from ingestion.contracts import SOURCES, Contract, contracts_for
 from ingestion.ledger import FAILED, LOADED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
-from ingestion.ledger import write_entries
+from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
 from ingestion.readers import LineCountError, drop_rows, load_rows
 from ingestion.validate import build_typed, insert_quarantine, raw_select, sql_str
@@ -51,9 +51,10 @@ def ingest(settings: Settings, sources: tuple[str, ...] | None = None, progress:
         con.execute("insert into raw._batches (batch_id, started_at, sources) values (?, ?, ?)",
                     [batch_id, now, ",".join(sources)])
         seen, first = seen_files(con)
+        known = known_files(con)
         for source in sources:
             for contract in contracts_for(source):
-                run = _ContractRun(con, settings, contract, batch_id, now, staging, console, normaliser)
+                run = _ContractRun(con, settings, contract, batch_id, now, staging, console, normaliser, known)
                 result.already_loaded += run.ingest(seen, first, result.files)
         t = result.totals()
         con.execute(
@@ -79,16 +80,26 @@ class _ContractRun:
     """The files of one contract in one batch."""
 
     def __init__(self, con, settings: Settings, contract: Contract, batch_id: str, now: datetime, staging, console,
-                 normaliser: Normaliser):
-        self.con, self.settings, self.contract = con, settings, contract
+                 normaliser: Normaliser, known: dict[str, tuple[int, int, str]]):
+        self.con, self.settings, self.contract, self.known = con, settings, contract, known
         self.batch_id, self.now, self.staging, self.console = batch_id, now, staging, console
         self.normaliser = normaliser
 
     def ingest(self, seen: set[tuple[str, str]], first: dict[str, str], entries: list[FileEntry]) -> int:
         """Append this contract's ledger lines to entries; return how many files were already loaded."""
-        paths = [(p, self.contract) for p in landing.discover(self.settings.landing_dir, self.contract)]
+        paths, already = [], 0
+        stats = {}
+        for path in landing.discover(self.settings.landing_dir, self.contract):
+            stat = path.stat()
+            stats[path.name] = (stat.st_size, stat.st_mtime_ns)
+            known = self.known.get(path.name)
+            if known and known[:2] == stats[path.name] and (path.name, known[2]) in seen:
+                already += 1  # same name, size and mtime as a file in the ledger: not read again
+                continue
+            paths.append((path, self.contract))
         found = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
-        already, to_load, resent = 0, [], []
+        remember_files(self.con, [(f.name, *stats[f.name], f.content_hash) for f in found])
+        to_load, resent = [], []
         for f in found:
             if (f.name, f.content_hash) in seen:
                 already += 1

@@ -2,7 +2,8 @@
 
 Raw tables hold the typed contract columns, the normalised identifier columns
 and the lineage columns; `_ledger`, `_quarantine` and `_batches` account for
-every file and every row that did not load.
+every file and every row that did not load; `_file_stats` remembers the files already
+fingerprinted.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ create table if not exists raw._ledger (
     status varchar not null,
     message varchar,
     ingested_at timestamp not null
+);
+-- size and modification time of every landing file already fingerprinted: a file that
+-- still matches them is not read again (an hourly run would otherwise re-hash the year)
+create table if not exists raw._file_stats (
+    file varchar primary key,
+    size bigint not null,
+    mtime_ns bigint not null,
+    content_hash varchar not null
 );
 create table if not exists raw._quarantine (
     batch_id varchar not null,

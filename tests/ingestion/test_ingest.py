@@ -89,6 +89,29 @@ def test_a_file_sent_again_under_a_new_name_loads_nothing(data_dir: Path) -> Non
     ]
 
 
+def test_files_whose_size_and_mtime_are_known_are_not_read_again(data_dir: Path) -> None:
+    import os
+
+    ingest_hostile(data_dir)
+    before = table_counts(data_dir)
+    ledger_before = query(data_dir, "select count(*) from raw._ledger")[0][0]
+    landing = data_dir / "landing" / "acd"
+    # same size and mtime, other bytes: proof the file is not opened (stat is all a run costs)
+    untouched = landing / "call_legs_20260101.csv"
+    stat = untouched.stat()
+    untouched.write_bytes(b"x" * stat.st_size)
+    os.utime(untouched, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # a new mtime with the same bytes: read, fingerprinted again, recognised, nothing loaded
+    touched = landing / "call_legs_20260102.csv"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    out = run_hub("ingest", data_dir=data_dir).stdout
+    assert "0 new files" in out
+    assert table_counts(data_dir) == before
+    assert query(data_dir, "select count(*) from raw._ledger")[0][0] == ledger_before
+    [(mtime,)] = query(data_dir, "select mtime_ns from raw._file_stats where file = ?", [touched.name])
+    assert mtime == touched.stat().st_mtime_ns
+
+
 def test_a_changed_record_with_a_new_updated_at_is_a_new_version(ingested) -> None:
     data_dir, _ = ingested
     versions = query(

@@ -6,6 +6,9 @@ import json
 import os
 import sqlite3
 
+from datetime import date
+
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -41,6 +44,27 @@ def test_publish_records_its_build_and_copies_only_what_consumers_need(settings)
     assert callers == {"+8613800138000": "CU1", "+8613900139000": "CU2"}
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_dates_and_times_read_back_as_the_marts_hold_them(tmp_path, request, backend):
+    from orchestration.lib.publish.tables import recent_calls, vehicles
+
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+    settings = Settings(data_dir=tmp_path / "var", **({"serving_url": url} if url else {}))
+    make_warehouse(settings.warehouse_path)
+    publish(settings)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        calls = dict(con.execute("select call_id, call_started_at from marts.fct_calls").fetchall())
+    engine = sa.create_engine(settings.serving_url)
+    with engine.connect() as con:
+        if backend == "postgresql":
+            con = con.execution_options(schema_translate_map={None: "serving"})
+        served = dict(con.execute(sa.select(recent_calls.c.call_id, recent_calls.c.call_started_at)).all())
+        owned = con.execute(sa.select(vehicles.c.owned_from)).scalars().all()
+    engine.dispose()
+    assert served and all(calls[call_id] == started for call_id, started in served.items())
+    assert owned and all(isinstance(day, date) for day in owned)
+
+
 def test_failed_audit_publishes_nothing(settings):
     make_warehouse(settings.warehouse_path)
     publish(settings, build_id="good")
@@ -54,6 +78,24 @@ def test_failed_audit_publishes_nothing(settings):
     with _serving(settings) as con:
         assert con.execute("select build_id from _build").fetchall() == [("good",)]
     assert [p.name for p in settings.data_dir.iterdir() if "building" in p.name] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_duplicate_keys_are_refused_without_quoting_them(tmp_path, request, backend):
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+    settings = Settings(data_dir=tmp_path / "var", **({"serving_url": url} if url else {}))
+    make_warehouse(settings.warehouse_path)
+    publish(settings, build_id="good")
+    duplicate = "insert into marts.customer_profile select * from marts.customer_profile where customer_id = 'CU1'"
+    make_warehouse(settings.warehouse_path, extra_sql=duplicate)
+    with pytest.raises(PublishRefused, match=r"^customers.customer_id: duplicate keys") as refused:
+        publish(settings, build_id="bad")
+    assert "CU1" not in str(refused.value)
+    engine = sa.create_engine(settings.serving_url)
+    with engine.connect() as con:
+        table = "serving._build" if backend == "postgresql" else "_build"
+        assert con.exec_driver_sql(f"select build_id from {table}").fetchall() == [("good",)]
+    engine.dispose()
 
 
 def test_empty_marts_are_refused(settings):

@@ -1,4 +1,4 @@
-"""Selects from the warehouse marts, one query per serving table.
+"""Selects from the warehouse marts, one query per serving table, streamed in key order.
 
 The queries only reshape and trim: the rules behind each column (identity, SLA targets,
 what a caller id is) are the marts'. Health and SLA state are taken "as of" the latest
@@ -6,8 +6,6 @@ event in the warehouse, so republishing old data gives the same answers.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import duckdb
 
@@ -106,26 +104,38 @@ QUERIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+# the key each serving table is sorted on before it is written: B-tree pages fill in order
+ORDER: dict[str, str] = {
+    "customers": "customer_id",
+    "customer_phones": "customer_id, customer_phone_id",
+    "caller_ids": "phone_e164",
+    "crm_customers": "crm_customer_id",
+    "customer_aliases": "alias_id",
+    "vehicles": "vin",
+    "recent_calls": "customer_id, call_started_at, call_id",
+    "open_work_orders": "work_order_id",
+}
+SOURCES = ["customer_profile", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
+
+
 class Extract:
-    as_of: object
-    tables: dict[str, list[dict]]
-    source_counts: dict[str, int]
+    """The warehouse side of a publish: one read-only connection, one cursor per serving table."""
 
+    def __init__(self, con: duckdb.DuckDBPyConnection, marts: str = "marts", intermediate: str = "intermediate") -> None:
+        self.con, self.marts, self.intermediate = con, marts, intermediate
+        self.as_of = con.execute(AS_OF.format(m=marts)).fetchone()[0]
+        self.source_counts = {
+            f"{marts}.{s}": con.execute(f"select count(*) from {marts}.{s}").fetchone()[0] for s in SOURCES
+        }
 
-def extract(con: duckdb.DuckDBPyConnection, marts: str = "marts", intermediate: str = "intermediate") -> Extract:
-    """Read every serving table from the warehouse in one read-only pass."""
-    as_of = con.execute(AS_OF.format(m=marts)).fetchone()[0]
-    tables: dict[str, list[dict]] = {}
-    for name, template in QUERIES.items():
-        sql = template.format(
-            m=marts, i=intermediate, window=HEALTH_WINDOW_DAYS, points=SCORE_POINTS_PER_EVENT_PER_100KM,
+    def cursor(self, table: str, text_formats: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+        """The rows of one serving table, in key order, with the columns of text_formats
+        formatted by strftime; fetch them in batches."""
+        sql = QUERIES[table].format(
+            m=self.marts, i=self.intermediate, window=HEALTH_WINDOW_DAYS, points=SCORE_POINTS_PER_EVENT_PER_100KM,
             recent=RECENT_CALLS_PER_CUSTOMER, at_risk=SLA_AT_RISK_SHARE,
         )
-        params = [as_of] * sql.count("?")
-        cursor = con.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        tables[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    sources = ["customer_profile", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
-    counts = {f"{marts}.{s}": con.execute(f"select count(*) from {marts}.{s}").fetchone()[0] for s in sources}
-    return Extract(as_of=as_of, tables=tables, source_counts=counts)
+        params = [self.as_of] * sql.count("?")
+        formatted = ", ".join(f"strftime({column}, '{fmt}') as {column}" for column, fmt in (text_formats or {}).items())
+        columns = f"* replace ({formatted})" if formatted else "*"
+        return self.con.execute(f"select {columns} from ({sql}) as serving order by {ORDER[table]}", params)

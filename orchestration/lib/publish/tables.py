@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+# On SQLite every table is WITHOUT ROWID: stored as one B-tree in primary-key order, so a
+# lookup reads the row where it finds the key and the publish writes one tree, not two.
+CLUSTERED = {"sqlite_with_rowid": False}
 
 build = sa.Table(
     "_build",
@@ -48,13 +51,15 @@ customers = sa.Table(
     sa.Column("next_best_offer", sa.String(64)),
     # lower-cased name and id for searchCustomers
     sa.Column("search_text", sa.String(300), nullable=False),
+    **CLUSTERED,
 )
 
 customer_phones = sa.Table(
     "customer_phones",
     metadata,
+    # clustered by customer: a profile's phones sit together
+    sa.Column("customer_id", sa.String(64), primary_key=True),
     sa.Column("customer_phone_id", sa.String(64), primary_key=True),
-    sa.Column("customer_id", sa.String(64), nullable=False, index=True),
     sa.Column("phone_e164", sa.String(32), nullable=False),
     sa.Column("phone_masked", sa.String(32), nullable=False),
     sa.Column("phone_kind", sa.String(16)),
@@ -62,6 +67,7 @@ customer_phones = sa.Table(
     sa.Column("is_primary", sa.Boolean),
     # only caller ids identify a caller: switchboards and 400 numbers are listed, not looked up
     sa.Column("is_caller_id", sa.Boolean, nullable=False),
+    **CLUSTERED,
 )
 
 caller_ids = sa.Table(
@@ -69,6 +75,7 @@ caller_ids = sa.Table(
     metadata,
     sa.Column("phone_e164", sa.String(32), primary_key=True),
     sa.Column("customer_id", sa.String(64), nullable=False),
+    **CLUSTERED,
 )
 
 crm_customers = sa.Table(
@@ -76,6 +83,7 @@ crm_customers = sa.Table(
     metadata,
     sa.Column("crm_customer_id", sa.String(64), primary_key=True),
     sa.Column("customer_id", sa.String(64), nullable=False),
+    **CLUSTERED,
 )
 
 aliases = sa.Table(
@@ -83,6 +91,7 @@ aliases = sa.Table(
     metadata,
     sa.Column("alias_id", sa.String(64), primary_key=True),
     sa.Column("customer_id", sa.String(64), nullable=False),
+    **CLUSTERED,
 )
 
 vehicles = sa.Table(
@@ -99,14 +108,16 @@ vehicles = sa.Table(
     sa.Column("driving_score", sa.Float),
     sa.Column("km_last_30_days", sa.Float),
     sa.Column("last_active_date", sa.Date),
+    **CLUSTERED,
 )
 
 recent_calls = sa.Table(
     "recent_calls",
     metadata,
+    # clustered by customer and time: a screen-pop's recent calls are one range
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("call_started_at", sa.DateTime, primary_key=True),
     sa.Column("call_id", sa.String(64), primary_key=True),
-    sa.Column("customer_id", sa.String(64), nullable=False),
-    sa.Column("call_started_at", sa.DateTime, nullable=False),
     sa.Column("call_direction", sa.String(16)),
     sa.Column("queue_name", sa.String(64)),
     sa.Column("disposition", sa.String(32)),
@@ -114,7 +125,7 @@ recent_calls = sa.Table(
     sa.Column("queue_wait_seconds", sa.Integer),
     sa.Column("handle_seconds", sa.Integer),
     sa.Column("survey_score", sa.Integer),
-    sa.Index("ix_recent_calls_customer", "customer_id", "call_started_at"),
+    **CLUSTERED,
 )
 
 open_work_orders = sa.Table(
@@ -133,6 +144,7 @@ open_work_orders = sa.Table(
     sa.Column("created_at", sa.DateTime),
     sa.Column("sla_due_at", sa.DateTime),
     sa.Column("sla_state", sa.String(16)),
+    **CLUSTERED,
 )
 
 SERVING_TABLES = [t for t in metadata.sorted_tables if t.name != "_build"]

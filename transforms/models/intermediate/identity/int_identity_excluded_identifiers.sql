@@ -15,14 +15,44 @@ customers as (
     select * from {{ ref('stg_crm__customers') }}
 ),
 
+usage as (
+    select
+        identifier_type,
+        identifier_value,
+        max(phone_kind) as phone_kind,
+        count(distinct crm_customer_id) as customer_count,
+        max(case when has_personal_label then 1 else 0 end) as has_personal_label,
+        max(case when has_switchboard_label then 1 else 0 end) as has_switchboard_label
+    from identifiers
+    group by identifier_type, identifier_value
+),
+
 -- Two person records that carry the same identifier but plainly name different people
 -- (names that are not one typo apart, or two known birth dates that differ): a family
 -- sharing a phone or an e-mail, a mistyped id-card number. Duplicates of one person
--- never look like this, so such an identifier is not evidence of one person.
+-- never look like this, so such an identifier is not evidence of one person. Only
+-- identifiers that could still link are compared: a switchboard shared by thousands
+-- would otherwise cost millions of pairs for a reason that never applies to it.
+candidates as (
+    select identifier_type, identifier_value
+    from usage
+    where customer_count between 2 and {{ var('identity_max_customers_per_identifier', 3) }}
+        and has_switchboard_label = 0
+        and coalesce(phone_kind, '') <> 'service'
+),
+
+candidate_identifiers as (
+    select identifiers.*
+    from identifiers
+    inner join candidates
+        on candidates.identifier_type = identifiers.identifier_type
+        and candidates.identifier_value = identifiers.identifier_value
+),
+
 conflicts as (
     select distinct left_side.identifier_type, left_side.identifier_value
-    from {{ ref('int_identity_identifiers') }} as left_side
-    inner join {{ ref('int_identity_identifiers') }} as right_side
+    from candidate_identifiers as left_side
+    inner join candidate_identifiers as right_side
         on right_side.identifier_type = left_side.identifier_type
         and right_side.identifier_value = left_side.identifier_value
         and right_side.crm_customer_id > left_side.crm_customer_id
@@ -34,18 +64,6 @@ conflicts as (
             {{ name_comparison('left_record.customer_name', 'right_record.customer_name') }} = 'different'
             or left_record.birth_date <> right_record.birth_date
         )
-),
-
-usage as (
-    select
-        identifier_type,
-        identifier_value,
-        max(phone_kind) as phone_kind,
-        count(distinct crm_customer_id) as customer_count,
-        max(case when has_personal_label then 1 else 0 end) as has_personal_label,
-        max(case when has_switchboard_label then 1 else 0 end) as has_switchboard_label
-    from identifiers
-    group by identifier_type, identifier_value
 ),
 
 reasoned as (
