@@ -59,13 +59,21 @@ def hold_back_newest_day(landing: Path, held: Path) -> str:
     return newest
 
 
+# what dbt builds in the warehouse (transforms/dbt_project.yml), besides raw
+DBT_SCHEMAS = ("staging", "intermediate", "marts", "reference")
+
+
 def rewind(settings: Settings, held: Path) -> int:
     """Take the held-back files out of an ingested warehouse, by their lineage (`_file`).
 
     Their rows, ledger lines and quarantine rows go, so the warehouse is what ingesting
-    every other file gives, and the held files count as new when they are put back.
+    every other file gives, and the held files count as new when they are put back. The
+    quality gate's row-count history and everything dbt built go too (the identity registry
+    keeps state across full refreshes and has seen the held-back records): the full build
+    after a rewind is a first build.
     """
     from ingestion.contracts import CONTRACTS
+    from orchestration.lib.quality.history import HISTORY_TABLE, ensure_history
 
     names: dict[str, list[str]] = defaultdict(list)
     for path in held.rglob("*"):
@@ -79,6 +87,10 @@ def rewind(settings: Settings, held: Path) -> int:
         for source, files in names.items():
             for table in ("raw._ledger", "raw._quarantine"):
                 con.execute(f"delete from {table} where source = ? and file in (select unnest(?))", [source, files])
+        ensure_history(con)
+        con.execute(f"delete from {HISTORY_TABLE}")
+        for schema in DBT_SCHEMAS:
+            con.execute(f"drop schema if exists {schema} cascade")
     return removed
 
 
