@@ -20,7 +20,7 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return {
         "HUB_WAREHOUSE_PATH": str(settings.warehouse_path),
         "HUB_DUCKDB_THREADS": str(settings.duckdb_threads),
-        "HUB_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "HUB_DBT_MEMORY_LIMIT": settings.dbt_memory_limit,
     }
 
 

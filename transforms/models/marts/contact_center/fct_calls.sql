@@ -41,14 +41,6 @@ callers as (
     select * from {{ ref('int_phone_numbers_resolved') }}
 ),
 
-ordered_legs as (
-    select
-        *,
-        row_number() over (partition by call_id order by leg_no) as first_rank,
-        row_number() over (partition by call_id order by leg_no desc) as last_rank
-    from legs
-),
-
 rolled as (
     select
         call_id,
@@ -61,15 +53,15 @@ rolled as (
         sum(hold_seconds) as hold_seconds,
         sum(wrapup_seconds) as wrapup_seconds,
         sum(case when leg_disposition = 'transferred' then 1 else 0 end) as transfer_count,
-        max(case when first_rank = 1 then ani_e164 end) as ani_e164,
-        max(case when first_rank = 1 then ani_kind end) as ani_kind,
-        max(case when first_rank = 1 then call_direction end) as call_direction,
-        max(case when first_rank = 1 then queue_name end) as first_queue_name,
-        max(case when first_rank = 1 then ivr_path end) as ivr_path,
-        max(case when last_rank = 1 then queue_name end) as final_queue_name,
-        max(case when last_rank = 1 then leg_disposition end) as final_disposition,
-        max(case when last_rank = 1 then agent_id end) as final_agent_id
-    from ordered_legs
+        {{ first_by('ani_e164', 'leg_no') }} as ani_e164,
+        {{ first_by('ani_kind', 'leg_no') }} as ani_kind,
+        {{ first_by('call_direction', 'leg_no') }} as call_direction,
+        {{ first_by('queue_name', 'leg_no') }} as first_queue_name,
+        {{ first_by('ivr_path', 'leg_no') }} as ivr_path,
+        {{ last_by('queue_name', 'leg_no') }} as final_queue_name,
+        {{ last_by('leg_disposition', 'leg_no') }} as final_disposition,
+        {{ last_by('agent_id', 'leg_no') }} as final_agent_id
+    from legs
     group by call_id
 ),
 
