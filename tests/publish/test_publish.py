@@ -44,19 +44,24 @@ def test_publish_records_its_build_and_copies_only_what_consumers_need(settings)
     assert callers == {"+8613800138000": "CU1", "+8613900139000": "CU2"}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_dates_and_times_read_back_as_the_marts_hold_them(tmp_path, request, backend):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path) -> Settings:
+    """Settings serving to SQLite (the default) or to the session's PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    return Settings(data_dir=tmp_path / "var", **({"serving_url": url} if url else {}))
+
+
+def test_dates_and_times_read_back_as_the_marts_hold_them(any_store):
     from orchestration.lib.publish.tables import recent_calls, vehicles
 
-    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
-    settings = Settings(data_dir=tmp_path / "var", **({"serving_url": url} if url else {}))
+    settings = any_store
     make_warehouse(settings.warehouse_path)
     publish(settings)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         calls = dict(con.execute("select call_id, call_started_at from marts.fct_calls").fetchall())
     engine = sa.create_engine(settings.serving_url)
     with engine.connect() as con:
-        if backend == "postgresql":
+        if con.dialect.name == "postgresql":
             con = con.execution_options(schema_translate_map={None: "serving"})
         served = dict(con.execute(sa.select(recent_calls.c.call_id, recent_calls.c.call_started_at)).all())
         owned = con.execute(sa.select(vehicles.c.owned_from)).scalars().all()
@@ -80,10 +85,8 @@ def test_failed_audit_publishes_nothing(settings):
     assert [p.name for p in settings.data_dir.iterdir() if "building" in p.name] == []
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_duplicate_keys_are_refused_without_quoting_them(tmp_path, request, backend):
-    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
-    settings = Settings(data_dir=tmp_path / "var", **({"serving_url": url} if url else {}))
+def test_duplicate_keys_are_refused_without_quoting_them(any_store):
+    settings = any_store
     make_warehouse(settings.warehouse_path)
     publish(settings, build_id="good")
     duplicate = "insert into marts.customer_profile select * from marts.customer_profile where customer_id = 'CU1'"
@@ -93,7 +96,7 @@ def test_duplicate_keys_are_refused_without_quoting_them(tmp_path, request, back
     assert "CU1" not in str(refused.value)
     engine = sa.create_engine(settings.serving_url)
     with engine.connect() as con:
-        table = "serving._build" if backend == "postgresql" else "_build"
+        table = "serving._build" if con.dialect.name == "postgresql" else "_build"
         assert con.exec_driver_sql(f"select build_id from {table}").fetchall() == [("good",)]
     engine.dispose()
 

@@ -45,7 +45,8 @@ def publish(settings: Settings, build_id: str | None = None, marts: str = "marts
 
         def load(con: sa.Connection) -> None:
             for table in SERVING_TABLES:
-                rows = data.cursor(table.name, text_formats(table, con.dialect))
+                key = [column.name for column in table.primary_key]
+                rows = data.cursor(table.name, key, text_formats(table, con.dialect))
                 row_counts[table.name] = load_table(rows, con, table)
             failures = audit(con)
             if failures:

@@ -104,17 +104,6 @@ QUERIES: dict[str, str] = {
 }
 
 
-# the key each serving table is sorted on before it is written: B-tree pages fill in order
-ORDER: dict[str, str] = {
-    "customers": "customer_id",
-    "customer_phones": "customer_id, customer_phone_id",
-    "caller_ids": "phone_e164",
-    "crm_customers": "crm_customer_id",
-    "customer_aliases": "alias_id",
-    "vehicles": "vin",
-    "recent_calls": "customer_id, call_started_at, call_id",
-    "open_work_orders": "work_order_id",
-}
 SOURCES = ["customer_profile", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
 
 
@@ -128,9 +117,11 @@ class Extract:
             f"{marts}.{s}": con.execute(f"select count(*) from {marts}.{s}").fetchone()[0] for s in SOURCES
         }
 
-    def cursor(self, table: str, text_formats: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
-        """The rows of one serving table, in key order, with the columns of text_formats
-        formatted by strftime; fetch them in batches."""
+    def cursor(
+        self, table: str, order_by: list[str], text_formats: dict[str, str] | None = None
+    ) -> duckdb.DuckDBPyConnection:
+        """The rows of one serving table sorted on order_by (its key: B-tree pages then fill in
+        order), with the columns of text_formats formatted by strftime; fetch them in batches."""
         sql = QUERIES[table].format(
             m=self.marts, i=self.intermediate, window=HEALTH_WINDOW_DAYS, points=SCORE_POINTS_PER_EVENT_PER_100KM,
             recent=RECENT_CALLS_PER_CUSTOMER, at_risk=SLA_AT_RISK_SHARE,
@@ -138,4 +129,4 @@ class Extract:
         params = [self.as_of] * sql.count("?")
         formatted = ", ".join(f"strftime({column}, '{fmt}') as {column}" for column, fmt in (text_formats or {}).items())
         columns = f"* replace ({formatted})" if formatted else "*"
-        return self.con.execute(f"select {columns} from ({sql}) as serving order by {ORDER[table]}", params)
+        return self.con.execute(f"select {columns} from ({sql}) as serving order by {', '.join(order_by)}", params)
