@@ -14,14 +14,16 @@ from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
 from orchestration.defs.quality.checks import checks
-from orchestration.defs.transforms.assets import cs_hub_dbt
+from orchestration.defs.transforms.assets import cs_hub_dbt, cs_hub_dbt_scored
 from orchestration.defs.transforms.resources import dbt
 from orchestration.lib.resources import HubResource, WarehouseResource
 
 hub = HubResource()
+# the second dbt op exists once some mart reads a model's output (tag:scored)
+scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, cs_hub_dbt, *publish_assets],
+    assets=[*ingestion_assets, cs_hub_dbt, *scored, *publish_assets],
     asset_checks=checks,
     jobs=[hub_build],
     schedules=schedules,

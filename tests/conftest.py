@@ -56,3 +56,36 @@ def postgres_url() -> str:
 
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo (seed 42) simulated and built with `hub build` once per test run, shared
+    by every xdist worker (the first builds it under a file lock). Read it only: open the
+    warehouse read_only=True; a test that writes takes `demo_copy` instead."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built_demo"
+    shared.mkdir(exist_ok=True)
+    data_dir = shared / "var"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "built").exists():
+            run_hub("simulate", "--scale", "demo", "--seed", "42", data_dir=data_dir)
+            run_hub("build", data_dir=data_dir)
+            (shared / "built").touch()
+    return data_dir
+
+
+@pytest.fixture
+def demo_copy(built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the built demo's data directory, set as this test's HUB_DATA_DIR."""
+    import shutil
+
+    path = tmp_path / "var"
+    shutil.copytree(built_demo, path, ignore=shutil.ignore_patterns("*.lock", "*.wal"))
+    monkeypatch.setenv("HUB_DATA_DIR", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()

@@ -34,9 +34,12 @@ def _newest_input_mtime(project_dir: Path) -> float:
         if path.exists():
             newest = max(newest, path.stat().st_mtime)
     for folder in _PROJECT_INPUTS:
-        for path in (project_dir / folder).rglob("*"):
-            if path.is_file():
-                newest = max(newest, path.stat().st_mtime)
+        root = project_dir / folder
+        if not root.exists():
+            continue
+        # folders count too: deleting or renaming a model changes only its folder's mtime
+        for path in [root, *root.rglob("*")]:
+            newest = max(newest, path.stat().st_mtime)
     return newest
 
 

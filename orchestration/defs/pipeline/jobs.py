@@ -6,7 +6,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs.transforms.assets import DBT_OP
+from orchestration.defs.transforms.assets import DBT_OP, DBT_SCORED_OP
 
 hub_build = dg.define_asset_job(
     name="hub_build",
@@ -16,4 +16,5 @@ hub_build = dg.define_asset_job(
 
 
 def build_run_config(full_refresh: bool) -> dict[str, Any]:
-    return {"ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}}}
+    config = {"config": {"full_refresh": full_refresh}}
+    return {"ops": {DBT_OP: config, DBT_SCORED_OP: config}}
