@@ -15,11 +15,12 @@ from graphql import GraphQLError
 from api.limits import LimitError
 from api.profiles import BadArgument
 from api.store import NotPublished
+from hub.writeback import InvalidWriteBack
 
 log = logging.getLogger(__name__)
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
-_CALLER_ERRORS = (BadArgument, LimitError)
+_CALLER_ERRORS = (BadArgument, LimitError, InvalidWriteBack)
 
 
 def public_error(error: GraphQLError, production: bool) -> dict:

@@ -1,0 +1,128 @@
+"""The write-back service: check, deduplicate and durably append one contact-engine event.
+
+Order matters for retries: a key seen before is answered with its first response before
+anything else is checked (a retried stage change must not fail the stage-order rule its
+first attempt already applied). A new key is validated (hub.writeback.events), its
+references checked against the served build and the live log, and appended through the
+process's group-commit writer; the answer goes out only after the commit is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from api.group_commit import GroupCommitWriter
+from api.keys import Principal
+from api.store import Reader, ServingStore
+from hub.writeback import Append, InvalidWriteBack, check_key, check_stage_change, events, prepare
+from hub.writeback import vocabulary as v
+from hub.writeback.events import request_hash
+from hub.writeback.fold import current_stage
+from hub.writeback.store import work_order_events
+
+_CUSTOMER = (
+    "select customer_id from customers where customer_id = "
+    "coalesce((select customer_id from customer_aliases where alias_id = :key), :key)"
+)
+_WORK_ORDER = "select customer_id, coalesce(stage, status) as stage from open_work_orders where work_order_id = :key"
+_PUBLISHED_SEQ = "select ops_seq from _build"
+
+
+def published_seq(con: Reader) -> int:
+    """The highest ops seq the served build contains (its events come from the marts)."""
+    rows = con.rows(_PUBLISHED_SEQ, {})
+    return int(rows[0]["ops_seq"] or 0) if rows else 0
+
+
+@dataclass
+class MutationContext:
+    """info.context of a mutation: who calls and the service that writes."""
+
+    principal: Principal
+    writeback: WriteBackService
+
+
+class WriteBackService:
+    def __init__(self, store: ServingStore, reader: Engine, writer: GroupCommitWriter) -> None:
+        self.store, self.reader, self.writer = store, reader, writer
+
+    async def submit(self, principal: Principal, kind: str, key: Any, raw: dict[str, Any]) -> dict[str, Any]:
+        """The mutation's response: the first one for a key seen before."""
+        key = check_key(key)
+        digest = request_hash(kind, raw)
+        prior = self._prior(principal.role, key)
+        if prior is not None:
+            return _replay(key, digest, prior)
+        now = datetime.now(UTC)
+        event = prepare(kind, raw, now)
+        payload = dict(event.payload)
+        customer_id = self._references(kind, payload)
+        event_id = uuid.uuid4().hex
+        recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        if kind == v.WORK_ORDER_OPENED:
+            payload["work_order_id"] = "CE" + event_id[:14].upper()
+        response = {
+            "eventId": event_id, "kind": kind, "customerId": customer_id, "recordedAt": recorded_at,
+            "workOrderId": payload.get("work_order_id"), "stage": payload.get("stage", "created" if
+                                                                             kind == v.WORK_ORDER_OPENED else None),
+        }
+        row = {
+            "event_id": event_id, "kind": kind, "customer_id": customer_id,
+            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "scope": principal.role, "idempotency_key": key, "request_hash": event.request_hash,
+            "response": json.dumps(response, separators=(",", ":")), "recorded_at": recorded_at,
+        }
+        outcome = await self.writer.submit(Append(row))
+        if outcome.status == "conflict":
+            raise _conflict(key)
+        return outcome.response
+
+    def _prior(self, scope: str, key: str) -> tuple[str, str] | None:
+        query = sa.select(events.c.request_hash, events.c.response).where(
+            events.c.scope == scope, events.c.idempotency_key == key
+        )
+        with self.reader.connect() as con:
+            row = con.execute(query).first()
+        return None if row is None else (row.request_hash, row.response)
+
+    def _references(self, kind: str, payload: dict[str, Any]) -> str:
+        """The customer the event concerns (a merged-away id resolves to its survivor);
+        for a stage change, the work order's customer after checking the stage order."""
+        with self.store.connect() as con:
+            if kind != v.WORK_ORDER_ADVANCED:
+                rows = con.rows(_CUSTOMER, {"key": payload["customer_id"]})
+                if not rows:
+                    raise InvalidWriteBack("input.customerId", "is not a customer of the served build",
+                                           payload["customer_id"])
+                payload["customer_id"] = rows[0]["customer_id"]
+                return payload["customer_id"]
+            work_order_id = payload["work_order_id"]
+            served = con.rows(_WORK_ORDER, {"key": work_order_id})
+            after = published_seq(con)
+        with self.reader.connect() as ops:
+            live = work_order_events(ops, work_order_id, after)
+        customer_id = served[0]["customer_id"] if served else (live[0]["customer_id"] if live else None)
+        stage = current_stage(served[0]["stage"] if served else None, live)
+        if customer_id is None or stage is None:
+            raise InvalidWriteBack("input.workOrderId", "is not an open work order of the served build nor one "
+                                   "opened since", work_order_id)
+        check_stage_change(work_order_id, stage, payload["stage"])
+        return customer_id
+
+
+def _replay(key: str, digest: str, prior: tuple[str, str]) -> dict[str, Any]:
+    if prior[0] != digest:
+        raise _conflict(key)
+    return json.loads(prior[1])
+
+
+def _conflict(key: str) -> InvalidWriteBack:
+    return InvalidWriteBack("idempotencyKey", "was already used for a different request: use a new key for a "
+                            "new write-back and repeat a retried request exactly", key)
