@@ -25,8 +25,9 @@ _CALLER_ERRORS = (BadArgument, LimitError, InvalidWriteBack)
 
 def public_error(error: GraphQLError, production: bool) -> dict:
     original = error.original_error
-    if original is None or isinstance(original, _CALLER_ERRORS):
-        message = str(original) if original is not None else error.message
+    if original is None or isinstance(original, _CALLER_ERRORS + (GraphQLError,)):
+        # a GraphQLError inside: a variable's value that does not fit its input type
+        message = error.message if original is None or isinstance(original, GraphQLError) else str(original)
         if production:
             message = _SUGGESTION.sub("", message)
     elif isinstance(original, NotPublished):
