@@ -1,10 +1,11 @@
 """The write-back service: check, deduplicate and durably append one contact-engine event.
 
-Order matters for retries: a key seen before is answered with its first response before
-anything else is checked (a retried stage change must not fail the stage-order rule its
-first attempt already applied). A new key is validated (hub.writeback.events), its
-references checked against the served build and the live log, and appended through the
-process's group-commit writer; the answer goes out only after the commit is on disk.
+A write-back is validated (hub.writeback.events), its references checked against the
+served build and the live log, and appended through the process's group-commit writer,
+whose transaction answers a key seen before with its first response; the answer goes out
+only after the commit is on disk. A request that fails validation is looked up in the log
+before it is refused: a retried stage change must get its first answer, not fail the
+stage-order rule its own first attempt moved on.
 """
 
 from __future__ import annotations
@@ -56,14 +57,18 @@ class WriteBackService:
     async def submit(self, principal: Principal, kind: str, key: Any, raw: dict[str, Any]) -> dict[str, Any]:
         """The mutation's response: the first one for a key seen before."""
         key = check_key(key)
-        digest = request_hash(kind, raw)
-        prior = self._prior(principal.role, key)
-        if prior is not None:
-            return _replay(key, digest, prior)
         now = datetime.now(UTC)
-        event = prepare(kind, raw, now)
-        payload = dict(event.payload)
-        customer_id = self._references(kind, payload)
+        try:
+            event = prepare(kind, raw, now)
+            payload = dict(event.payload)
+            customer_id = self._references(kind, payload)
+        except InvalidWriteBack:
+            # a retry must get its first answer even if the request no longer passes (its
+            # own first attempt moved the work order on): only then is the log consulted
+            prior = self._prior(principal.role, key)
+            if prior is None:
+                raise
+            return _replay(key, request_hash(kind, raw), prior)
         event_id = uuid.uuid4().hex
         recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         if kind == v.WORK_ORDER_OPENED:
@@ -79,7 +84,7 @@ class WriteBackService:
             "scope": principal.role, "idempotency_key": key, "request_hash": event.request_hash,
             "response": json.dumps(response, separators=(",", ":")), "recorded_at": recorded_at,
         }
-        outcome = await self.writer.submit(Append(row))
+        outcome = await self.writer.submit(Append(row, response))
         if outcome.status == "conflict":
             raise _conflict(key)
         return outcome.response

@@ -44,14 +44,11 @@ class Rule:
     minimum: int | None = None
     maximum: int | None = None
     personal: bool = False
-
-    @property
-    def column(self) -> str:
-        return "".join("_" + c.lower() if c.isupper() else c for c in self.name)
+    column: str = ""  # the payload key (snake_case)
 
 
 def _r(name: str, kind: FieldKind = "string", **kw: Any) -> Rule:
-    return Rule(name, kind, **kw)
+    return Rule(name, kind, column="".join("_" + c.lower() if c.isupper() else c for c in name), **kw)
 
 
 _CUSTOMER = _r("customerId", required=True, max_length=64)
