@@ -220,3 +220,33 @@ def test_events_in_a_published_build_are_not_merged_again(setup, call, mutate):
     later = mutate("recordContact", {**CONTACT, "customerId": "CU3", "startedAt": "2026-11-23T10:00:00+08:00"})
     assert [c["contactId"] for c in _profile(call, "CU3")["contacts"]] == [later["data"]["recordContact"]["eventId"],
                                                                           contact["eventId"]]
+
+
+def test_write_backs_on_postgresql(tmp_path, postgres_url):
+    """Production stores: serving and ops both on PostgreSQL (default durable commits)."""
+    settings = Settings(data_dir=tmp_path / "var", serving_url=postgres_url, ops_url=postgres_url)
+    make_warehouse(settings.warehouse_path)
+    publish(settings, build_id="pg-writeback")
+    key = create_key(ops_engine(settings.ops_url), "contact_engine", "pg")
+    headers = {"Authorization": f"Bearer {key}"}
+    query = "mutation($k: String!, $i: %s!) { %s(idempotencyKey: $k, input: $i) { eventId workOrderId stage } }"
+    with serving(settings) as url, httpx.Client(base_url=url, headers=headers, timeout=10) as client:
+        def send(name: str, input_type: str, data: dict, idem: str) -> dict:
+            return client.post("/graphql", json={"query": query % (input_type, name),
+                                                 "variables": {"k": idem, "i": data}}).json()
+
+        opened = send("openWorkOrder", "WorkOrderInput", {"customerId": "CU2", "category": "repair", "priority": "P1"}, "o1")
+        order = opened["data"]["openWorkOrder"]["workOrderId"]
+        step = {"workOrderId": order, "stage": "dispatched"}
+        first = send("advanceWorkOrder", "WorkOrderStageInput", step, "a1")
+        assert first["data"]["advanceWorkOrder"]["stage"] == "dispatched"
+        assert send("advanceWorkOrder", "WorkOrderStageInput", step, "a1") == first
+        refused = send("advanceWorkOrder", "WorkOrderStageInput", {**step, "stage": "on_site"}, "a2")
+        assert refused["errors"][0]["message"].startswith("input.stage: 'on_site' cannot follow stage 'dispatched'")
+        profile = client.post("/graphql", json={"query": PROFILE, "variables": {"id": "CU2"}}).json()["data"]["customer"]
+    assert [(w["workOrderId"], w["stage"]) for w in profile["openWorkOrders"]] == [(order, "dispatched"), ("W1", "on_site")]
+    engine = log_engine(postgres_url)
+    with engine.connect() as con:
+        assert con.exec_driver_sql("select kind, scope from writeback_events order by seq").fetchall() == [
+            ("work_order_opened", "contact_engine"), ("work_order_advanced", "contact_engine")]
+    engine.dispose()
