@@ -11,6 +11,7 @@ stage-order rule its own first attempt moved on.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,8 @@ _CUSTOMER = (
 )
 _WORK_ORDER = "select customer_id, coalesce(stage, status) as stage from open_work_orders where work_order_id = :key"
 _PUBLISHED_SEQ = "select ops_seq from _build"
+KNOWN_CUSTOMERS = 200_000  # customer ids checked against the served build, per API process
+KNOWN_SECONDS = 300.0
 
 
 def published_seq(con: Reader) -> int:
@@ -53,6 +56,9 @@ class MutationContext:
 class WriteBackService:
     def __init__(self, store: ServingStore, reader: Engine, writer: GroupCommitWriter) -> None:
         self.store, self.reader, self.writer = store, reader, writer
+        self._known: dict[str, str] = {}
+        self._known_engine: object = None
+        self._known_until = 0.0
 
     async def submit(self, principal: Principal, kind: str, key: Any, raw: dict[str, Any]) -> dict[str, Any]:
         """The mutation's response: the first one for a key seen before."""
@@ -100,14 +106,10 @@ class WriteBackService:
     def _references(self, kind: str, payload: dict[str, Any]) -> str:
         """The customer the event concerns (a merged-away id resolves to its survivor);
         for a stage change, the work order's customer after checking the stage order."""
+        if kind != v.WORK_ORDER_ADVANCED:
+            payload["customer_id"] = self._customer(payload["customer_id"])
+            return payload["customer_id"]
         with self.store.connect() as con:
-            if kind != v.WORK_ORDER_ADVANCED:
-                rows = con.rows(_CUSTOMER, {"key": payload["customer_id"]})
-                if not rows:
-                    raise InvalidWriteBack("input.customerId", "is not a customer of the served build",
-                                           payload["customer_id"])
-                payload["customer_id"] = rows[0]["customer_id"]
-                return payload["customer_id"]
             work_order_id = payload["work_order_id"]
             served = con.rows(_WORK_ORDER, {"key": work_order_id})
             after = published_seq(con)
@@ -120,6 +122,29 @@ class WriteBackService:
                                    "opened since", work_order_id)
         check_stage_change(work_order_id, stage, payload["stage"])
         return customer_id
+
+
+    def _customer(self, customer_id: str) -> str:
+        """The live customer an id names in the served build (an alias resolves to its
+        survivor). Answers are kept until the served build changes: a contact centre writes
+        back on the same customers all day, and a pooled lookup costs more than the rest of
+        the validation."""
+        engine, now = self.store.engine(), time.monotonic()
+        # a swapped SQLite build is a new engine; on PostgreSQL the swap is a schema rename
+        # the engine does not see, so answers are also dropped every KNOWN_SECONDS
+        if engine is not self._known_engine or now > self._known_until:
+            self._known, self._known_engine, self._known_until = {}, engine, now + KNOWN_SECONDS
+        survivor = self._known.get(customer_id)
+        if survivor is None:
+            with self.store.connect() as con:
+                rows = con.rows(_CUSTOMER, {"key": customer_id})
+            if not rows:
+                raise InvalidWriteBack("input.customerId", "is not a customer of the served build", customer_id)
+            survivor = rows[0]["customer_id"]
+            if len(self._known) >= KNOWN_CUSTOMERS:
+                self._known.clear()
+            self._known[customer_id] = survivor
+        return survivor
 
 
 def _replay(key: str, digest: str, prior: tuple[str, str]) -> dict[str, Any]:
