@@ -79,10 +79,10 @@ class WriteBackService:
         recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         if kind == v.WORK_ORDER_OPENED:
             payload["work_order_id"] = "CE" + event_id[:14].upper()
+        stage = "created" if kind == v.WORK_ORDER_OPENED else payload.get("stage")
         response = {
             "eventId": event_id, "kind": kind, "customerId": customer_id, "recordedAt": recorded_at,
-            "workOrderId": payload.get("work_order_id"), "stage": payload.get("stage", "created" if
-                                                                             kind == v.WORK_ORDER_OPENED else None),
+            "workOrderId": payload.get("work_order_id"), "stage": stage,
         }
         row = {
             "event_id": event_id, "kind": kind, "customer_id": customer_id,
@@ -122,7 +122,6 @@ class WriteBackService:
                                    "opened since", work_order_id)
         check_stage_change(work_order_id, stage, payload["stage"])
         return customer_id
-
 
     def _customer(self, customer_id: str) -> str:
         """The live customer an id names in the served build (an alias resolves to its
