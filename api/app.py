@@ -16,12 +16,15 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from api.audit import AuditLog
+from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker
 from api.ops import ops_engine
 from api.service import GraphQLService
 from api.store import ServingStore
+from api.writeback import WriteBackService
 from hub.settings import Settings, get_settings
+from hub.writeback import log_engine
 
 
 class _Json(JSONResponse):
@@ -47,7 +50,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     keys = KeyChecker(ops)
     audit = AuditLog(ops)
     store = ServingStore(settings.serving_url)
-    service = GraphQLService(store, audit, production)
+    log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
+    writer = GroupCommitWriter(log_writer)
+    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer))
 
     async def graphql(request: Request) -> Response:
         if request.method == "GET":
@@ -66,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return _error('the body must be JSON {"query": "...", "variables": {...}}', 400)
-        body, status = service.run(principal, query, variables, operation)
+        body, status = await service.run_async(principal, query, variables, operation)
         return _Json(body, status_code=status)
 
     async def health(_request: Request) -> Response:
@@ -79,7 +84,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             audit.close()
+            writer.close()
             store.close()
+            log_reader.dispose()
+            log_writer.dispose()
             ops.dispose()
 
     app = Starlette(

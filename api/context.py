@@ -43,6 +43,8 @@ class RequestContext:
     batch: Batch
     full_phones: bool
     read_customer_ids: list[str] = field(default_factory=list)
+    # read-your-writes (api.live.LiveEvents): write-backs since the served build
+    live: object = None
 
     def customers_read(self, rows: list[Mapping]) -> None:
         """Remember profiles returned (for the audit log) and make them known to the batch."""

@@ -15,17 +15,19 @@ from graphql import GraphQLError
 from api.limits import LimitError
 from api.profiles import BadArgument
 from api.store import NotPublished
+from hub.writeback import InvalidWriteBack
 
 log = logging.getLogger(__name__)
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
-_CALLER_ERRORS = (BadArgument, LimitError)
+_CALLER_ERRORS = (BadArgument, LimitError, InvalidWriteBack)
 
 
 def public_error(error: GraphQLError, production: bool) -> dict:
     original = error.original_error
-    if original is None or isinstance(original, _CALLER_ERRORS):
-        message = str(original) if original is not None else error.message
+    if original is None or isinstance(original, _CALLER_ERRORS + (GraphQLError,)):
+        # a GraphQLError inside: a variable's value that does not fit its input type
+        message = error.message if original is None or isinstance(original, GraphQLError) else str(original)
         if production:
             message = _SUGGESTION.sub("", message)
     elif isinstance(original, NotPublished):

@@ -73,6 +73,23 @@ _LISTS = {
         'sla_due_at as "slaDueAt", sla_state as "slaState" '
         "from open_work_orders where customer_id in :ids order by created_at desc, work_order_id"
     ),
+    # contact-engine write-backs as published (api.live adds those written since)
+    "contacts": _expanding(
+        'select customer_id as "_owner", contact_id as "contactId", contact_channel as channel, '
+        'contact_direction as direction, disposition, queue_name as queue, agent_id as "agentId", '
+        'contact_started_at as "startedAt", contact_ended_at as "endedAt", notes '
+        "from customer_contacts where customer_id in :ids order by contact_started_at desc, contact_id"
+    ),
+    "consents": _expanding(
+        'select customer_id as "_owner", consent_channel as channel, consent_purpose as purpose, '
+        'consent_status as status, is_granted as "isGranted", consent_source as source, recorded_at as "recordedAt" '
+        "from customer_consents where customer_id in :ids order by consent_purpose, consent_channel"
+    ),
+    "offerResponses": _expanding(
+        'select customer_id as "_owner", product, offer_response as response, response_channel as channel, '
+        'offer_id as "offerId", responded_at as "respondedAt" '
+        "from customer_offer_responses where customer_id in :ids order by responded_at desc, offer_response_id"
+    ),
 }
 
 _SEARCH = (

@@ -24,14 +24,19 @@ _SCREEN_POP = {
     "Call": ALL,
     "WorkOrder": ALL,
     "Lifecycle": ALL,
+    "Contact": ALL,
+    "Consent": ALL,
+    "OfferResponse": ALL,
     **_PAGING,
 }
+# the contact engine's write-backs (docs/writeback.md)
+_WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
 
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
-    "contact_engine": _SCREEN_POP,
-    "admin": _SCREEN_POP,
+    "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
+    "admin": {**_SCREEN_POP, **_WRITE_BACK},
     # consent-aware marketing: segment and lifecycle, never contact details or history
     "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING},
     # field quality: vehicles and their health, no personal data

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, execute
+from inspect import isawaitable
+
+from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, execute
 
 from api.audit import AuditLog
 from api.context import Batch, RequestContext
@@ -19,7 +21,9 @@ from api.graph import schema
 from api.keys import Principal
 from api.limits import LimitError, check_limits
 from api.roles import FULL_PHONE_ROLES, ROLES
+from api.live import LiveEvents
 from api.store import NotPublished, ServingStore
+from api.writeback import MutationContext, WriteBackService
 
 
 def _never(_value: object) -> bool:
@@ -32,6 +36,8 @@ class GraphQLService:
     store: ServingStore
     audit: AuditLog
     production: bool
+    # the contact engine's write-backs and read-your-writes (None: a read-only service)
+    writeback: WriteBackService | None = None
 
     def __post_init__(self) -> None:
         self.schema = schema()
@@ -52,6 +58,8 @@ class GraphQLService:
         try:
             with self.store.connect() as con:
                 context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)
+                if self.writeback is not None:
+                    context.live = LiveEvents(self.writeback.reader, context.batch)
                 result = execute(
                     self.schema, checked.document, context_value=context, variable_values=variables,
                     operation_name=operation, hide_suggestions=self.production, is_awaitable=_never,
@@ -66,5 +74,33 @@ class GraphQLService:
             body["errors"] = [public_error(e, self.production) for e in result.errors]
         return body, 200
 
+    async def run_async(
+        self, principal: Principal, query: str, variables: Mapping[str, Any] | None, operation: str | None
+    ) -> tuple[dict, int]:
+        """As run(), and mutations too: their resolvers await the durable commit of their
+        write-back, so the event loop keeps taking requests (group commit) meanwhile."""
+        checked = self.documents.get(query, principal.role)
+        if checked.document is None or not _is_mutation(checked.document, operation) or self.writeback is None:
+            return self.run(principal, query, variables, operation)
+        result = execute(
+            self.schema, checked.document, context_value=MutationContext(principal, self.writeback),
+            variable_values=variables, operation_name=operation, hide_suggestions=self.production,
+        )
+        if isawaitable(result):
+            result = await result
+        body: dict = {"data": result.data}
+        if result.errors:
+            body["errors"] = [public_error(e, self.production) for e in result.errors]
+        return body, 200
+
     def _errors(self, errors) -> dict:
         return {"errors": [public_error(e, self.production) for e in errors]}
+
+
+def _is_mutation(document: DocumentNode, operation: str | None) -> bool:
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            operation is None or (definition.name is not None and definition.name.value == operation)
+        ):
+            return definition.operation == OperationType.MUTATION
+    return False

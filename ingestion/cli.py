@@ -25,17 +25,19 @@ def simulate(
 
 def ingest(
     source: Annotated[
-        list[str] | None, typer.Option(help="only these sources (crm, acd, ticketing, telematics); repeatable")
+        list[str] | None,
+        typer.Option(help="only these sources (crm, acd, ticketing, telematics; ops: the contact engine's "
+                          "write-backs, not loaded unless named); repeatable"),
     ] = None,
     report: Annotated[bool, typer.Option(help="print every file's ledger line")] = False,
 ) -> None:
     """Load new landing files into the warehouse's raw schema, quarantining bad rows."""
-    from ingestion.contracts import SOURCES
+    from ingestion.contracts import OPS_SOURCE, SOURCES
     from ingestion.load import ingest as run
 
-    unknown = sorted(set(source or ()) - set(SOURCES))
+    unknown = sorted(set(source or ()) - {*SOURCES, OPS_SOURCE})
     if unknown:
-        known = ", ".join(SOURCES)
+        known = ", ".join((*SOURCES, OPS_SOURCE))
         raise typer.BadParameter(f"unknown source {', '.join(unknown)}; known: {known}", param_hint="--source")
     settings = get_settings()
     result = run(settings, sources=tuple(source) if source else None, progress=True)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hub.writeback import vocabulary as wb
+
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
 Normaliser = Literal["phone", "email", "vin", "id_card"]
 
@@ -51,7 +53,7 @@ class Field:
 class Contract:
     """The contract of one exported entity of one source system."""
 
-    source: Literal["crm", "acd", "ticketing", "telematics"]
+    source: Literal["crm", "acd", "ticketing", "telematics", "ops"]
     entity: str
     file_pattern: str  # glob inside landing/<source>/
     format: Literal["csv", "jsonl"]
@@ -392,17 +394,114 @@ CONTRACTS: tuple[Contract, ...] = (
 
 SOURCES = ("crm", "acd", "ticketing", "telematics")
 
+# ---------------------------------------------------------------- ops (contact-engine write-backs)
+# Not an upstream export: ingestion.ops_export writes the ops store's event log into
+# landing/ops/ as JSONL, one file per entity and seq range, checked by these contracts like
+# any export (the same vocabulary the API validated with, hub.writeback.vocabulary).
+OPS_SOURCE = "ops"
+_OPS_EVENT = (
+    _f("seq", "int", required=True, minimum=1, description="position in the ops event log"),
+    _f("event_id", required=True, max_length=32),
+    _f("customer_id", required=True, max_length=64, description="unified customer id (not a CRM id)"),
+    _f("recorded_at", "timestamp", required=True),
+)
+OPS_CONTRACTS: tuple[Contract, ...] = (
+    Contract(
+        source="ops", entity="contacts", file_pattern="contacts_*.jsonl", format="jsonl", timezone="UTC",
+        description="Calls and chats written back by the contact engine (recordContact).",
+        key=("event_id",),
+        fields=(
+            *_OPS_EVENT,
+            _f("channel", required=True, allowed=wb.CONTACT_CHANNELS),
+            _f("direction", required=True, allowed=wb.DIRECTIONS),
+            _f("disposition", required=True, allowed=wb.CONTACT_DISPOSITIONS),
+            _f("started_at", "timestamp", required=True),
+            _f("ended_at", "timestamp"),
+            _f("queue", allowed=wb.QUEUES),
+            _f("agent_id", max_length=20),
+            _f("contact_id", max_length=40),
+            _f("notes", max_length=2000, pii=True),
+        ),
+    ),
+    Contract(
+        source="ops", entity="work_order_changes", file_pattern="work_order_changes_*.jsonl", format="jsonl",
+        timezone="UTC", description="Work orders opened (openWorkOrder) and their stage changes (advanceWorkOrder).",
+        key=("event_id",),
+        fields=(
+            *_OPS_EVENT,
+            _f("change_type", required=True, allowed=("opened", "advanced")),
+            _f("work_order_id", required=True, max_length=32),
+            _f("stage", required=True, allowed=tuple(wb.NEXT_STAGES)),
+            _f("stage_at", "timestamp", required=True),
+            _f("category", allowed=wb.WORK_ORDER_CATEGORIES),
+            _f("priority", allowed=wb.PRIORITIES),
+            _f("vin", normalise="vin"),
+            _f("component", allowed=wb.COMPONENTS),
+            _f("fault_code", max_length=20),
+            _f("description", max_length=2000, pii=True),
+            _f("region_office", max_length=40),
+            _f("sla_hours", "int", minimum=1, maximum=720),
+            _f("contact_id", max_length=40),
+            _f("engineer_id", max_length=20),
+            _f("parts", max_length=400),
+            _f("warehouse", max_length=40),
+            _f("resolution", max_length=2000, pii=True),
+        ),
+    ),
+    Contract(
+        source="ops", entity="surveys", file_pattern="surveys_*.jsonl", format="jsonl", timezone="UTC",
+        description="CSAT of a contact and callback satisfaction of a work order (recordSurvey).",
+        key=("event_id",),
+        fields=(
+            *_OPS_EVENT,
+            _f("survey_type", required=True, allowed=wb.SURVEY_TYPES),
+            _f("score", "int", required=True, minimum=1, maximum=5),
+            _f("contact_id", max_length=40),
+            _f("work_order_id", max_length=32),
+            _f("surveyed_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="ops", entity="offer_responses", file_pattern="offer_responses_*.jsonl", format="jsonl",
+        timezone="UTC", description="Answers to cross-sell offers (recordOfferResponse).",
+        key=("event_id",),
+        fields=(
+            *_OPS_EVENT,
+            _f("product", required=True, allowed=wb.PRODUCTS),
+            _f("response", required=True, allowed=wb.OFFER_RESPONSES),
+            _f("channel", allowed=wb.CONSENT_CHANNELS),
+            _f("offer_id", max_length=40),
+            _f("responded_at", "timestamp", required=True),
+        ),
+    ),
+    Contract(
+        source="ops", entity="consents", file_pattern="consents_*.jsonl", format="jsonl", timezone="UTC",
+        description="Consents granted or withdrawn through the contact engine (setConsent).",
+        key=("event_id",),
+        fields=(
+            *_OPS_EVENT,
+            _f("channel", required=True, allowed=wb.CONSENT_CHANNELS),
+            _f("purpose", required=True, allowed=wb.CONSENT_PURPOSES),
+            _f("consent_status", required=True, allowed=wb.CONSENT_STATUSES),
+            _f("consent_source", allowed=wb.CONSENT_SOURCES),
+        ),
+    ),
+)
+ALL_CONTRACTS = (*CONTRACTS, *OPS_CONTRACTS)
+
 
 def contracts_for(source: str) -> tuple[Contract, ...]:
     """The contracts of one source system, in load order."""
+    if source == OPS_SOURCE:
+        return OPS_CONTRACTS
     if source not in SOURCES:
-        raise KeyError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+        raise KeyError(f"unknown source {source!r}; known: {', '.join(SOURCES)}, {OPS_SOURCE}")
     return tuple(c for c in CONTRACTS if c.source == source)
 
 
 def contract(name: str) -> Contract:
     """A contract by its name, `<source>__<entity>`."""
-    for c in CONTRACTS:
+    for c in ALL_CONTRACTS:
         if c.name == name:
             return c
     raise KeyError(f"unknown contract {name!r}")

@@ -21,10 +21,11 @@ from rich.console import Console
 
 from hub.settings import Settings
 from ingestion import files as landing
-from ingestion.contracts import SOURCES, Contract, contracts_for
+from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
 from ingestion.ledger import FAILED, LOADED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
+from ingestion.ops_export import export_events
 from ingestion.readers import LineCountError, drop_rows, load_rows
 from ingestion.validate import build_typed, insert_quarantine, raw_select, sql_str
 from ingestion.warehouse import connect, ensure_schema, quote
@@ -38,6 +39,8 @@ def ingest(settings: Settings, sources: tuple[str, ...] | None = None, progress:
     sources = tuple(sources or SOURCES)
     for source in sources:
         contracts_for(source)  # unknown source: KeyError naming the known ones
+    if OPS_SOURCE in sources:
+        export_events(settings)  # the ops store's new write-backs become landing files first
     started = time.perf_counter()
     now = datetime.now(UTC).replace(tzinfo=None)
     batch_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"

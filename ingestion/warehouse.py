@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from hub.settings import Settings
-from ingestion.contracts import CONTRACTS, Contract, Field
+from ingestion.contracts import ALL_CONTRACTS, Contract, Field
 
 SQL_TYPES = {
     "string": "VARCHAR",
@@ -108,7 +108,7 @@ def field_columns(f: Field) -> list[tuple[str, str]]:
     return columns
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...] = CONTRACTS) -> None:
+def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...] = ALL_CONTRACTS) -> None:
     """Create the raw schema, the ledger tables and every contract's table if missing."""
     con.execute("create schema if not exists raw")
     con.execute(LEDGER_DDL)

@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.defs.ingestion.assets import assets as ingestion_assets
 from orchestration.defs.ingestion.sensors import landing_files
+from orchestration.defs.ingestion.ops_sensor import ops_writebacks
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
@@ -27,7 +28,7 @@ defs = dg.Definitions(
     asset_checks=checks,
     jobs=[hub_build],
     schedules=schedules,
-    sensors=[landing_files],
+    sensors=[landing_files, ops_writebacks],
     resources={
         "hub": hub,
         "warehouse": WarehouseResource(hub=hub),

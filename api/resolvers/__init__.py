@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from api.resolvers import customer, phone, query, vehicle
+from api.resolvers import writeback
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS}
+# after customer: its openWorkOrders resolver is replaced by one that merges live write-backs
+RESOLVERS |= writeback.RESOLVERS
 
 __all__ = ["RESOLVERS"]

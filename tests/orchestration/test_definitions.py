@@ -82,7 +82,7 @@ def test_schedules_and_sensor(defs: dg.Definitions) -> None:
     assert schedules["nightly_full_build"].cron_schedule == "30 2 * * *"
     nightly = schedules["nightly_full_build"].evaluate_tick(dg.build_schedule_context())
     assert nightly.run_requests[0].run_config["ops"]["cs_hub_dbt"]["config"]["full_refresh"] is True
-    assert {s.name for s in defs.sensors} == {"landing_files"}
+    assert {s.name for s in defs.sensors} == {"landing_files", "ops_writebacks"}
     assert defs.resolve_job_def("hub_build") is not None
 
 
@@ -114,3 +114,45 @@ def test_landing_sensor_requests_one_run_per_new_files(defs: dg.Definitions, dat
     fourth = sensor.evaluate_tick(dg.build_sensor_context(cursor=second.cursor, resources={"hub": hub}))
     [request] = fourth.run_requests
     assert request.tags["hub/new_files"] == "1" and request.run_key != second.run_requests[0].run_key
+
+
+def test_ops_write_backs_feed_their_staging_models_and_the_published_marts(graph) -> None:
+    from ingestion.contracts import OPS_CONTRACTS
+
+    for contract in OPS_CONTRACTS:
+        raw = key("raw", contract.name)
+        assert raw in graph.get(key("staging", f"stg_{contract.name}")).parent_keys
+    serving = graph.get(key("serving", "store"))
+    for mart in ("fct_contacts", "fct_offer_responses", "ops_watermark"):
+        assert key("marts", mart) in serving.parent_keys
+    assert key("raw", "ops__consents") in graph.get_ancestor_asset_keys(key("marts", "fct_consents"))
+    assert key("raw", "ops__work_order_changes") in graph.get_ancestor_asset_keys(key("marts", "fct_work_orders"))
+
+
+def test_ops_sensor_requests_a_run_for_write_backs_not_yet_exported(defs: dg.Definitions, data_dir: Path) -> None:
+    import json
+
+    from hub.settings import get_settings
+    from hub.writeback import Append, append, log_engine
+    from ingestion.ops_export import export_events
+    from orchestration.lib.resources import HubResource
+
+    sensor = next(s for s in defs.sensors if s.name == "ops_writebacks")
+    hub = HubResource(data_dir=str(data_dir))
+    assert not sensor.evaluate_tick(dg.build_sensor_context(resources={"hub": hub})).run_requests
+
+    settings = get_settings()
+    engine = log_engine(settings.ops_url, writer=True)
+    payload = {"channel": "sms", "purpose": "marketing", "status": "withdrawn", "source": None}
+    append(engine, [Append({"event_id": f"e{i}", "kind": "consent", "customer_id": "CU1", "payload": json.dumps(payload),
+                            "scope": "contact_engine", "idempotency_key": f"k{i}", "request_hash": "h", "response": "{}",
+                            "recorded_at": "2026-11-23T10:00:00.000Z"}) for i in range(3)])
+    engine.dispose()
+    [request] = sensor.evaluate_tick(dg.build_sensor_context(resources={"hub": hub})).run_requests
+    assert request.run_key == "ops-3" and request.tags["hub/ops_events"] == "3"
+    assert request.run_config["ops"]["cs_hub_dbt"]["config"]["full_refresh"] is False
+    # once exported into landing/ops (the build's first step), nothing is pending
+    [written] = export_events(settings)
+    assert written.name == "consents_000000000001-000000000003.jsonl"
+    assert not sensor.evaluate_tick(dg.build_sensor_context(resources={"hub": hub})).run_requests
+    assert export_events(settings) == []

@@ -53,6 +53,19 @@ create table marts.fct_work_orders (
 create table marts.fct_work_order_stages (
     work_order_stage_id varchar, work_order_id varchar, work_order_stage varchar,
     is_current_stage boolean, stage_entered_at timestamp);
+create table marts.fct_contacts (
+    contact_event_id varchar, contact_id varchar, customer_id varchar, agent_id varchar, ops_seq bigint,
+    contact_channel varchar, contact_direction varchar, disposition varchar, queue_name varchar, notes varchar,
+    survey_score bigint, contact_started_at timestamp, contact_ended_at timestamp, recorded_at timestamp);
+create table marts.fct_consents (
+    consent_id varchar, customer_id varchar, recorded_on_crm_customer_id varchar, consent_channel varchar,
+    consent_purpose varchar, consent_status varchar, is_granted boolean, consent_source varchar,
+    event_count bigint, recorded_at timestamp);
+create table marts.fct_offer_responses (
+    offer_response_id varchar, customer_id varchar, offer_id varchar, ops_seq bigint, product varchar,
+    offer_response varchar, is_accepted boolean, response_channel varchar, responded_at timestamp,
+    recorded_at timestamp);
+create table marts.ops_watermark (watermark_id varchar, ops_seq bigint, event_count bigint);
 create table intermediate.int_crm_customers_resolved (
     crm_customer_id varchar, customer_id varchar, anchor_crm_customer_id varchar, assigned_at timestamp);
 """
@@ -93,6 +106,11 @@ insert into marts.fct_work_orders values
 insert into marts.fct_work_order_stages values
     ('S1', 'W1', 'created', false, '2026-03-30 08:00:00'),
     ('S2', 'W1', 'on_site', true, '2026-03-31 07:00:00');
+insert into marts.fct_consents values
+    ('K1', 'CU1', 'CRM1', 'sms', 'marketing', 'granted', true, 'contract', 1, '2025-01-05 08:00:00'),
+    ('K2', 'CU1', 'CRM1', 'phone', 'service', 'granted', true, 'contract', 1, '2025-01-05 08:00:00'),
+    ('K3', 'CU2', 'CRM3', 'sms', 'marketing', 'withdrawn', false, 'app', 2, '2025-06-01 08:00:00');
+insert into marts.ops_watermark values ('ops', 0, 0);
 insert into intermediate.int_crm_customers_resolved values
     ('CRM1', 'CU1', 'CRM1', now()), ('CRM2', 'CU1', 'CRM1', now()), ('CRM3', 'CU2', 'CRM3', now()),
     ('CRM4', 'CU3', 'CRM4', now());

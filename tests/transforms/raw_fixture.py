@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.contracts import CONTRACTS, LINEAGE_COLUMNS, Contract
+from ingestion.contracts import ALL_CONTRACTS as CONTRACTS, LINEAGE_COLUMNS, Contract
 
 _SQL_TYPES = {
     "string": "VARCHAR",

@@ -7,7 +7,7 @@ exact raw table into the staging model that reads it.
 
 import dagster as dg
 
-from ingestion.contracts import SOURCES, Contract, contracts_for
+from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
 from orchestration.lib.ingestion_report import load_source, table_metadata, unreconciled
 from orchestration.lib.resources import HubResource
 
@@ -50,4 +50,5 @@ def _source_assets(source: str) -> dg.AssetsDefinition:
     return _ingest
 
 
-assets = [_source_assets(source) for source in SOURCES]
+# ops: the contact engine's write-backs, exported from the ops store and loaded like files
+assets = [_source_assets(source) for source in (*SOURCES, OPS_SOURCE)]

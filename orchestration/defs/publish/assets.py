@@ -22,6 +22,10 @@ SOURCES = [
         "fct_calls",
         "fct_work_orders",
         "fct_work_order_stages",
+        "fct_contacts",
+        "fct_consents",
+        "fct_offer_responses",
+        "ops_watermark",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

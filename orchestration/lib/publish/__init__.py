@@ -58,6 +58,7 @@ def publish(settings: Settings, build_id: str | None = None, marts: str = "marts
                     built_at=datetime.now(UTC),
                     as_of=data.as_of,
                     row_counts=json.dumps({"serving": row_counts, "sources": data.source_counts}),
+                    ops_seq=data.ops_seq,
                 )
             )
 

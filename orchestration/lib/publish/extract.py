@@ -101,6 +101,22 @@ QUERIES: dict[str, str] = {
         where w.is_open and w.customer_id is not null and w.customer_id <> 'UNKNOWN'
         qualify row_number() over (partition by w.work_order_id order by s.stage_entered_at desc nulls last) = 1
     """,
+    "customer_contacts": """
+        select customer_id, contact_started_at, contact_id, contact_channel, contact_direction, disposition,
+            queue_name, agent_id, contact_ended_at, notes
+        from {m}.fct_contacts
+        qualify row_number() over (partition by customer_id, contact_started_at, contact_id order by ops_seq desc) = 1
+            and row_number() over (partition by customer_id order by contact_started_at desc, contact_id) <= {recent}
+    """,
+    "customer_consents": """
+        select customer_id, consent_channel, consent_purpose, consent_status, is_granted, consent_source, recorded_at
+        from {m}.fct_consents
+    """,
+    "customer_offer_responses": """
+        select customer_id, responded_at, offer_response_id, product, offer_response, response_channel, offer_id
+        from {m}.fct_offer_responses
+        qualify row_number() over (partition by customer_id order by responded_at desc, offer_response_id) <= {recent}
+    """,
 }
 
 
@@ -113,6 +129,8 @@ class Extract:
     def __init__(self, con: duckdb.DuckDBPyConnection, marts: str = "marts", intermediate: str = "intermediate") -> None:
         self.con, self.marts, self.intermediate = con, marts, intermediate
         self.as_of = con.execute(AS_OF.format(m=marts)).fetchone()[0]
+        # the highest ops write-back seq the marts contain (0 when none reached them yet)
+        self.ops_seq = con.execute(f"select max(ops_seq) from {marts}.ops_watermark").fetchone()[0] or 0
         self.source_counts = {
             f"{marts}.{s}": con.execute(f"select count(*) from {marts}.{s}").fetchone()[0] for s in SOURCES
         }

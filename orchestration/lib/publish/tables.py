@@ -22,6 +22,8 @@ build = sa.Table(
     # the warehouse's latest event time: SLA states are as of this moment
     sa.Column("as_of", sa.DateTime, nullable=True),
     sa.Column("row_counts", sa.Text, nullable=False),  # JSON {source relation: rows}
+    # the highest ops write-back seq in this build: the API merges live events above it
+    sa.Column("ops_seq", sa.BigInteger, nullable=True),
 )
 
 customers = sa.Table(
@@ -144,6 +146,51 @@ open_work_orders = sa.Table(
     sa.Column("created_at", sa.DateTime),
     sa.Column("sla_due_at", sa.DateTime),
     sa.Column("sla_state", sa.String(16)),
+    **CLUSTERED,
+)
+
+# The contact engine's write-backs as published (docs/writeback.md); the API merges the
+# events recorded since on top of these.
+customer_contacts = sa.Table(
+    "customer_contacts",
+    metadata,
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("contact_started_at", sa.DateTime, primary_key=True),
+    sa.Column("contact_id", sa.String(64), primary_key=True),
+    sa.Column("contact_channel", sa.String(16)),
+    sa.Column("contact_direction", sa.String(16)),
+    sa.Column("disposition", sa.String(32)),
+    sa.Column("queue_name", sa.String(64)),
+    sa.Column("agent_id", sa.String(32)),
+    sa.Column("contact_ended_at", sa.DateTime),
+    # agents read the last contact's notes at the screen-pop; never logged
+    sa.Column("notes", sa.Text),
+    **CLUSTERED,
+)
+
+customer_consents = sa.Table(
+    "customer_consents",
+    metadata,
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("consent_channel", sa.String(16), primary_key=True),
+    sa.Column("consent_purpose", sa.String(32), primary_key=True),
+    sa.Column("consent_status", sa.String(16), nullable=False),
+    sa.Column("is_granted", sa.Boolean, nullable=False),
+    sa.Column("consent_source", sa.String(32)),
+    sa.Column("recorded_at", sa.DateTime),
+    **CLUSTERED,
+)
+
+customer_offer_responses = sa.Table(
+    "customer_offer_responses",
+    metadata,
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("responded_at", sa.DateTime, primary_key=True),
+    sa.Column("offer_response_id", sa.String(64), primary_key=True),
+    sa.Column("product", sa.String(64), nullable=False),
+    sa.Column("offer_response", sa.String(16), nullable=False),
+    sa.Column("response_channel", sa.String(16)),
+    sa.Column("offer_id", sa.String(64)),
     **CLUSTERED,
 )
 

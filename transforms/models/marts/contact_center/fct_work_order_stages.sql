@@ -3,11 +3,11 @@
 with
 
 transitions as (
-    select * from {{ ref('stg_ticketing__transitions') }}
+    select * from {{ ref('int_work_order_transitions_combined') }}
 ),
 
 work_orders as (
-    select * from {{ ref('stg_ticketing__work_orders') }}
+    select * from {{ ref('int_work_orders_combined') }}
 ),
 
 sequenced as (

@@ -10,24 +10,25 @@
 -- One row per work order: its latest header, milestones from its stage history, SLA
 -- against its target, and the customer behind it. The customer is, in order: the CRM
 -- record the agent picked, the contact phone resolved through identity, the owner of the
--- vehicle on the day the order was created.
+-- vehicle on the day the order was created; an order the contact engine opened names its
+-- unified customer itself (int_work_orders_combined).
 --
 -- Incremental: orders updated, or with a stage change, within var('incremental_window_days')
 -- of the latest update in the table are rebuilt; so are orders of retired customer ids.
 with
 
 work_orders as (
-    select * from {{ ref('stg_ticketing__work_orders') }}
+    select * from {{ ref('int_work_orders_combined') }}
     {% if is_incremental() %}
     where work_order_id in (
         select work_order_id
-        from {{ ref('stg_ticketing__work_orders') }}
+        from {{ ref('int_work_orders_combined') }}
         where updated_at >= (
             select {{ dbt.dateadd('day', -var('incremental_window_days', 3), 'max(updated_at)') }} from {{ this }}
         )
         union
         select work_order_id
-        from {{ ref('stg_ticketing__transitions') }}
+        from {{ ref('int_work_order_transitions_combined') }}
         where stage_at >= (
             select {{ dbt.dateadd('day', -var('incremental_window_days', 3), 'max(updated_at)') }} from {{ this }}
         )
@@ -38,7 +39,7 @@ work_orders as (
 ),
 
 transitions as (
-    select * from {{ ref('stg_ticketing__transitions') }}
+    select * from {{ ref('int_work_order_transitions_combined') }}
 ),
 
 resolved as (
@@ -51,6 +52,10 @@ phones as (
 
 ownerships as (
     select * from {{ ref('dim_vehicle_ownerships') }}
+),
+
+aliases as (
+    select * from {{ ref('customer_aliases') }}
 ),
 
 milestones as (
@@ -96,6 +101,8 @@ joined as (
         milestones.last_closed_at,
         milestones.reopen_count,
         milestones.callback_score,
+        -- an id the contact engine wrote may have been retired by a merge since
+        coalesce(aliases.customer_id, work_orders.contact_engine_customer_id) as engine_customer_id,
         resolved.customer_id as record_customer_id,
         phones.customer_id as phone_customer_id,
         vehicle_owners.customer_id as owner_customer_id,
@@ -103,6 +110,7 @@ joined as (
     from work_orders
     left join milestones on milestones.work_order_id = work_orders.work_order_id
     left join resolved on resolved.crm_customer_id = work_orders.crm_customer_id
+    left join aliases on aliases.alias_id = work_orders.contact_engine_customer_id
     left join phones on phones.phone_e164 = work_orders.contact_phone_e164
     left join vehicle_owners on vehicle_owners.work_order_id = work_orders.work_order_id
 ),
@@ -111,11 +119,14 @@ final as (
     select
         -- ids
         work_order_id,
-        coalesce(record_customer_id, phone_customer_id, owner_customer_id, {{ unknown_key() }}) as customer_id,
+        coalesce(
+            engine_customer_id, record_customer_id, phone_customer_id, owner_customer_id, {{ unknown_key() }}
+        ) as customer_id,
         coalesce(vin, {{ unknown_key() }}) as vin,
         call_id,
         -- attributes
         case
+            when engine_customer_id is not null then 'contact_engine'
             when record_customer_id is not null then 'crm_record'
             when phone_customer_id is not null then 'contact_phone'
             when owner_customer_id is not null then 'vehicle_owner'

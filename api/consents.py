@@ -1,0 +1,42 @@
+"""Is a customer's consent for a channel and purpose granted right now?
+
+The one answer every consumer asks (the profile, the marketer's lists): the consent the
+served build publishes (fct_consents, latest per channel and purpose) with the
+write-backs recorded since applied on top, so a withdrawal takes effect at once, before
+the next build. `granted(...)` for one customer, `granted_many(...)` for a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Engine
+
+from api import profiles
+from api.store import Reader
+from api.writeback import published_seq
+from hub.writeback import fold
+from hub.writeback.store import customer_events
+
+
+def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel: str, purpose: str) -> dict[str, bool]:
+    """For each customer id: whether consent for (channel, purpose) is granted now.
+    No consent on record means not granted."""
+    ids = list(dict.fromkeys(customer_ids))
+    if not ids:
+        return {}
+    served = profiles.load_lists(con, "consents", ids)
+    with ops.connect() as ops_con:
+        live = customer_events(ops_con, ids, published_seq(con))
+    by_customer: dict[str, list] = {}
+    for event in live:
+        by_customer.setdefault(event["customer_id"], []).append(event)
+    answers = {}
+    for customer_id in ids:
+        merged = fold.consents(served.get(customer_id, []), by_customer.get(customer_id, []))
+        answers[customer_id] = any(c["channel"] == channel and c["purpose"] == purpose and c["isGranted"] for c in merged)
+    return answers
+
+
+def granted(con: Reader, ops: Engine, customer_id: str, channel: str, purpose: str) -> bool:
+    return granted_many(con, ops, [customer_id], channel, purpose)[customer_id]

@@ -1,0 +1,129 @@
+"""Crash safety of write-backs: the API is killed with SIGKILL again and again while clients
+send thousands of mutations with unique keys and retry each unanswered one; afterwards every
+acknowledged mutation is in the log exactly once, with the answer its client got, and no
+row is half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from api.keys import create_key
+from api.ops import ops_engine
+from hub.settings import Settings
+from tests.api.conftest import hub_env, publish_fixture
+from tests.conftest import ROOT, free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("writeback_crash")]
+
+MUTATION = """mutation($k: String!, $i: ContactInput!) {
+  recordContact(idempotencyKey: $k, input: $i) { eventId customerId recordedAt } }"""
+CLIENTS = 16
+PER_CLIENT = 150  # 2,400 mutations
+KILLS = 6
+
+
+class Server:
+    """The API app under uvicorn (what `hub serve --workers 1` runs, without the CLI's plugin
+    loading), in a process group of its own, killed with SIGKILL and started again."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.env, self.port = hub_env(settings), free_port()
+        self.proc: subprocess.Popen | None = None
+        self.kills = 0
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(self.port),
+             "--workers", "1", "--http", "h11", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=0.5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("hub serve did not start")
+
+    def kill(self, count: bool = True) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.kills += count
+
+
+def _client(url: str, key: str, index: int, acknowledged: dict, attempts: list) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=url, timeout=2.0, headers=headers) as client:
+        for n in range(PER_CLIENT):
+            idem = f"crash-{index}-{n}"
+            data = {"customerId": "CU1", "channel": "call", "direction": "inbound", "disposition": "resolved",
+                    "startedAt": "2026-11-23T09:00:00Z", "contactId": idem}
+            while True:
+                attempts[index] += 1
+                try:
+                    response = client.post("/graphql", json={"query": MUTATION, "variables": {"k": idem, "i": data}})
+                except httpx.HTTPError:
+                    time.sleep(0.02)  # unanswered: the server died; retry the same key and input
+                    continue
+                body = response.json()
+                if response.status_code == 200 and body.get("data"):
+                    acknowledged[idem] = body["data"]["recordContact"]
+                    break
+                time.sleep(0.02)  # an internal error is unacknowledged too
+
+
+def test_sigkill_under_load_loses_and_duplicates_nothing(tmp_path):
+    settings = publish_fixture(Settings(data_dir=tmp_path / "var"))
+    key = create_key(ops_engine(settings.ops_url), "contact_engine", "crash test")
+    server = Server(settings)
+    server.start()
+    acknowledged: dict[str, dict] = {}
+    attempts = [0] * CLIENTS
+    threads = [threading.Thread(target=_client, args=(f"http://127.0.0.1:{server.port}", key, i, acknowledged, attempts))
+               for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    try:
+        # killed mid-stream KILLS times, half a second of traffic after each restart; then the
+        # clients finish their retries against the last server
+        while server.kills < KILLS and any(t.is_alive() for t in threads):
+            time.sleep(0.5)
+            server.kill()
+            server.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.kill(count=False)
+
+    assert server.kills == KILLS
+    assert sum(attempts) > CLIENTS * PER_CLIENT, "some requests must have gone unanswered and been retried"
+    assert len(acknowledged) == CLIENTS * PER_CLIENT
+    with sqlite3.connect(settings.data_dir / "ops.db") as con:
+        assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+        rows = con.execute(
+            "select seq, event_id, idempotency_key, payload, response from writeback_events order by seq").fetchall()
+    by_key = {}
+    for seq, event_id, idem, payload, response in rows:
+        assert idem not in by_key, f"{idem} written twice"
+        by_key[idem] = (event_id, json.loads(payload), json.loads(response))
+    # every acknowledged mutation exactly once, with the very answer its client got ...
+    assert set(by_key) == set(acknowledged)
+    for idem, answer in acknowledged.items():
+        event_id, payload, response = by_key[idem]
+        assert {name: response[name] for name in answer} == answer and answer["eventId"] == event_id
+        assert payload["contact_id"] == idem  # the event is whole: its key and its payload agree
+    # ... and nothing else: no row without its acknowledgement, seq strictly increasing
+    seqs = [row[0] for row in rows]
+    assert seqs == sorted(set(seqs))
