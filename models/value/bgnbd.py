@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+
+LOG_BOUNDS = (-9.0, 9.0)  # parameters between 1.2e-4 and 8,100 in the fitting units
 from scipy.special import betaln, gammaln, hyp2f1
 
 
@@ -62,9 +64,8 @@ def fit(x, t_x, T, start=(1.0, 1.0, 1.0, 1.0)) -> BgNbd:
         params = np.exp(log_params)
         return -log_likelihood(params, x, t_x / scale, T / scale).sum()
 
-    result = minimize(negative, np.log(start), method="Nelder-Mead",
-                      options={"xatol": 1e-8, "fatol": 1e-8, "maxiter": 20000, "maxfev": 20000})
-    result = minimize(negative, result.x, method="L-BFGS-B")
+    # bounded: a parameter running off to infinity (e.g. b when nobody drops out) stays finite
+    result = minimize(negative, np.log(start), method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4)
     r, alpha, a, b = np.exp(result.x)
     alpha *= scale
     total = float(log_likelihood((r, alpha, a, b), x, t_x, T).sum())

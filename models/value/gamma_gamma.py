@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+
+LOG_BOUNDS = (-9.0, 9.0)  # parameters between 1.2e-4 and 8,100 in the fitting units
 from scipy.special import gammaln
 
 
@@ -54,9 +56,8 @@ def fit(x, m, start=(1.0, 1.0, 1.0)) -> GammaGamma:
         p, q, gamma = np.exp(log_params)
         return -log_likelihood((p, q, gamma), x, m / scale).sum()
 
-    result = minimize(negative, np.log(start), method="Nelder-Mead",
-                      options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 20000, "maxfev": 20000})
-    result = minimize(negative, result.x, method="L-BFGS-B")
+    # bounded: a parameter running off to infinity (e.g. b when nobody drops out) stays finite
+    result = minimize(negative, np.log(start), method="L-BFGS-B", bounds=[LOG_BOUNDS] * 3)
     p, q, gamma = np.exp(result.x)
     gamma *= scale
     return GammaGamma(float(p), float(q), float(gamma), float(log_likelihood((p, q, gamma), x, m).sum()))
