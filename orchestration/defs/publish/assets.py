@@ -22,6 +22,9 @@ SOURCES = [
         "fct_calls",
         "fct_work_orders",
         "fct_work_order_stages",
+        "fct_customer_scores",
+        "fct_cross_sell_propensities",
+        "fct_consents",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 
