@@ -24,8 +24,13 @@ _SCREEN_POP = {
     "Call": ALL,
     "WorkOrder": ALL,
     "Lifecycle": ALL,
+    "ChurnReason": ALL,
     **_PAGING,
 }
+# consent-aware cross-sell lists (api/marketing.py): the marketer's own types
+_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
+# who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
+EXPORT_ROLES = frozenset({"marketer"})
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
 
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
@@ -33,7 +38,7 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "contact_engine": _SCREEN_POP,
     "admin": _SCREEN_POP,
     # consent-aware marketing: segment and lifecycle, never contact details or history
-    "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING},
+    "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
         "Query": frozenset({"customer", "servingBuild"}),

@@ -1,0 +1,138 @@
+"""Marketers' cross-sell lists: the ONE eligibility rule, shared by GraphQL and both CSV exports.
+
+A customer is on a list for (product, channel) only when all of these hold in the served
+consents (fct_consents, the latest event per customer, channel and purpose):
+
+- marketing consent on that channel is granted (missing or withdrawn: never listed);
+- they have not opted out of personalised marketing on any channel (PIPL art. 24: the
+  list is ranked by a model of the person, which is personalised marketing);
+- they do not hold the product already.
+
+Rows are ranked by list_score = propensity x expected 12-month value; each says why it was
+chosen. Contact details: the masked primary phone only (marketers never see full numbers).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import struct
+from collections.abc import Iterator
+
+from api.store import Reader
+
+PRODUCTS = ("extended_warranty", "maintenance_package", "telematics_subscription", "financing", "parts")
+CHANNELS = ("sms", "phone", "email", "wechat", "app")
+MAX_PAGE = 500
+CSV_COLUMNS = ("rank_score", "customer_id", "product", "propensity", "expected_value_cny", "channel", "region",
+               "segment", "lifecycle_stage", "phone_masked", "reasons")
+
+_ELIGIBLE = """
+select x.customer_id as "customerId", x.product, x.propensity, x.expected_value_cny as "expectedValueCny",
+    x.list_score as "score", x.region, x.segment, x.lifecycle_stage as "lifecycleStage",
+    x.primary_phone_masked as "phoneMasked"
+from cross_sell x
+where x.product = :product
+  and not x.is_held
+  and x.propensity >= :min_score
+  and (:region is null or x.region = :region)
+  and (:segment is null or x.segment = :segment)
+  and exists (
+      select 1 from consents c
+      where c.customer_id = x.customer_id and c.channel = :channel and c.purpose = 'marketing' and c.is_granted
+  )
+  and not exists (
+      select 1 from consents o
+      where o.customer_id = x.customer_id and o.purpose = 'personalised_marketing' and not o.is_granted
+  )
+  and (x.list_score < :after_score or (x.list_score = :after_score and x.customer_id > :after_id))
+order by x.list_score desc, x.customer_id
+limit :limit
+"""
+
+
+class ListArgumentError(ValueError):
+    """An argument of a list request the caller can fix; names the field, value and rule."""
+
+
+def _check(product: str, channel: str, min_score: float, first: int) -> None:
+    if product not in PRODUCTS:
+        raise ListArgumentError(f"product {product!r} is not one of {', '.join(PRODUCTS)}")
+    if channel not in CHANNELS:
+        raise ListArgumentError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    if not 0 <= min_score <= 1:
+        raise ListArgumentError(f"minScore {min_score} must lie between 0 and 1 (a probability)")
+    if not 1 <= first <= MAX_PAGE:
+        raise ListArgumentError(f"first {first} must lie between 1 and {MAX_PAGE}")
+
+
+def encode_cursor(row: dict) -> str:
+    return base64.urlsafe_b64encode(struct.pack(">d", row["score"]) + row["customerId"].encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> tuple[float, str]:
+    if not cursor:
+        return float("inf"), ""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode())
+        return struct.unpack(">d", raw[:8])[0], raw[8:].decode()
+    except (ValueError, UnicodeDecodeError, struct.error):
+        raise ListArgumentError(f"after {cursor!r} is not a cursor this API returned") from None
+
+
+def reasons(row: dict, channel: str) -> list[str]:
+    """Why this customer is on the list, in words a marketer can act on."""
+    out = [f"propensity {row['propensity']:.2f} to buy {row['product']}"]
+    if row["expectedValueCny"]:
+        out.append(f"expected 12-month value {row['expectedValueCny']:,.0f} CNY")
+    if row["lifecycleStage"]:
+        out.append(f"lifecycle stage {row['lifecycleStage']}")
+    out.append(f"{channel} marketing consent granted; no personalised-marketing opt-out")
+    return out
+
+
+def cross_sell_page(
+    con: Reader, product: str, channel: str = "sms", min_score: float = 0.0, region: str | None = None,
+    segment: str | None = None, first: int = 50, after: str | None = None,
+) -> tuple[list[dict], bool]:
+    """One page of the eligible, ranked list and whether more follow."""
+    _check(product, channel, min_score, first)
+    after_score, after_id = _decode_cursor(after)
+    params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
+              "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1}
+    rows = con.rows(_ELIGIBLE, params)
+    for row in rows:
+        row["channel"] = channel
+        row["reasons"] = reasons(row, channel)
+    return rows[:first], len(rows) > first
+
+
+def export_rows(con: Reader, product: str, channel: str = "sms", min_score: float = 0.0,
+                region: str | None = None, segment: str | None = None) -> Iterator[dict]:
+    """Every eligible row, in list order, page by page through cross_sell_page."""
+    after = None
+    while True:
+        rows, more = cross_sell_page(con, product, channel, min_score, region, segment, MAX_PAGE, after)
+        yield from rows
+        if not more or not rows:
+            return
+        after = encode_cursor(rows[-1])
+
+
+def to_csv(rows: Iterator[dict]) -> Iterator[str]:
+    """CSV text, header first, one chunk per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([
+            f"{row['score']:.2f}", row["customerId"], row["product"], f"{row['propensity']:.4f}",
+            "" if row["expectedValueCny"] is None else f"{row['expectedValueCny']:.2f}", row["channel"],
+            row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "", row["phoneMasked"] or "",
+            "; ".join(row["reasons"]),
+        ])
+        yield buffer.getvalue()

@@ -1,0 +1,93 @@
+"""Cross-sell lists over real HTTP on the fixture marts (tests/publish/marts.py).
+
+CU1 granted sms and phone marketing; CU2 withdrew sms marketing; CU3 granted sms
+marketing but opted out of personalised marketing; nobody granted e-mail marketing; CU1
+already holds financing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+LIST = """query($product: String!, $channel: String, $first: Int, $after: String, $region: String) {
+  crossSellList(product: $product, channel: $channel, first: $first, after: $after, region: $region) {
+    edges { cursor node { customerId product channel propensity expectedValueCny score region segment
+                           lifecycleStage phoneMasked reasons } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+def _ids(response) -> list[str]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return [edge["node"]["customerId"] for edge in body["data"]["crossSellList"]["edges"]]
+
+
+def test_sms_list_keeps_only_customers_with_consent_and_no_opt_out(api):
+    response = api(LIST, role="marketer", variables={"product": "parts", "channel": "sms"})
+    assert _ids(response) == ["CU1"]
+    node = response.json()["data"]["crossSellList"]["edges"][0]["node"]
+    assert node["phoneMasked"] == "138****8000"  # never the full number
+    assert node["score"] == pytest.approx(2400.0)
+    assert any("propensity 0.40 to buy parts" in reason for reason in node["reasons"])
+    assert any("sms marketing consent granted" in reason for reason in node["reasons"])
+
+
+def test_channel_without_consent_lists_nobody_and_held_products_are_not_offered(api):
+    assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "email"})) == []
+    assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "phone"})) == ["CU1"]
+    assert _ids(api(LIST, role="marketer", variables={"product": "financing", "channel": "phone"})) == []
+    assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "sms", "region": "天津市"})) == []
+
+
+def test_bad_arguments_name_field_value_and_rule(api):
+    response = api(LIST, role="marketer", variables={"product": "yachts"})
+    message = response.json()["errors"][0]["message"]
+    assert "product 'yachts' is not one of" in message
+    response = api(LIST, role="marketer", variables={"product": "parts", "channel": "fax"})
+    assert "channel 'fax' is not one of" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("role", ["agent", "rnd", "executive"])
+def test_other_roles_cannot_read_lists(api, role):
+    response = api(LIST, role=role, variables={"product": "parts"})
+    assert response.status_code == 400
+    assert "data" not in response.json() or response.json().get("data") is None
+
+
+def test_profile_carries_stage_churn_reasons_value_and_offer(api):
+    query = """{ customer(id: "CU1") { lifecycle { stage churnRisk churnReasons { rank reason } valueCny
+                 expectedPurchases12m nextBestOffer } } }"""
+    lifecycle = api(query, role="agent").json()["data"]["customer"]["lifecycle"]
+    assert lifecycle == {
+        "stage": "active", "churnRisk": 0.12,
+        "churnReasons": [{"rank": 1, "reason": "abandoned calls lately"}, {"rank": 2, "reason": "recent repairs"}],
+        "valueCny": 6000.0, "expectedPurchases12m": 1.5, "nextBestOffer": "parts",
+    }
+
+
+def test_csv_export_over_http_applies_the_same_rule(published, keys):
+    import httpx
+
+    from tests.api.conftest import serving
+
+    with serving(published) as url, httpx.Client(base_url=url, timeout=10) as client:
+        def get(role: str | None, **params):
+            headers = {"Authorization": f"Bearer {keys[role]}"} if role else {}
+            return client.get("/export/cross-sell.csv", params=params, headers=headers)
+
+        response = get("marketer", product="parts", channel="sms")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert [row["customer_id"] for row in rows] == ["CU1"]
+        assert rows[0]["phone_masked"] == "138****8000"
+        assert get(None, product="parts").status_code == 401
+        assert get("agent", product="parts").status_code == 403
+        bad = get("marketer", product="parts", minScore="2")
+        assert bad.status_code == 400 and "minScore 2.0 must lie between 0 and 1" in bad.text
