@@ -39,7 +39,7 @@ def truth_report(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[str]:
     persons = _persons(con, truth_dir)
     lines = []
 
-    churn = pd.read_parquet(truth_dir / "churn.parquet", columns=["person_id", "churned_at"])
+    churn = pd.read_parquet(truth_dir / "churn.parquet", columns=["person_id", "churned_at", "bad_service_score"])
     churned_at = pd.to_datetime(churn["churned_at"])
     gone = _label(persons, churn.loc[churned_at < today, "person_id"])
     scores = con.execute("select customer_id, churn_risk from models.churn_scores").df().set_index("customer_id")
@@ -51,6 +51,13 @@ def truth_report(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> list[str]:
         lines.append(f"churn within {days} days: AUC {m['auc']:.3f}, top-decile lift {m['lift_top_decile']:.2f}, "
                      f"Brier {m['brier']:.4f}, calibration error {m['calibration_error']:.4f} "
                      f"({int(m['positives'])} churned of {int(m['rows'])})")
+    # how far any model could go: the simulator's own bad-service score (the driver of its
+    # churn hazard, known only to the truth) used as the score
+    alive = churn[~(churned_at < today)]
+    later = pd.to_datetime(alive["churned_at"]) < today + pd.Timedelta(days=CHURN_DAYS[0])
+    ceiling = lift_at(later.astype(float), alive["bad_service_score"])
+    lines.append(f"churn ceiling: the truth's own bad-service score gives top-decile lift {ceiling:.2f} "
+                 f"within {CHURN_DAYS[0]} days")
 
     future = pd.read_parquet(truth_dir / "future_purchases.parquet", columns=["person_id", "product", "purchased_on"])
     bought_on = pd.to_datetime(future["purchased_on"])

@@ -26,7 +26,10 @@ with customers as (
 ),
 owned as (
     select o.customer_id, count(*) as vehicle_count,
-        avg(datediff('day', v.build_date, $as_of)) / 365.25 as vehicle_age_years
+        avg(datediff('day', v.build_date, $as_of)) / 365.25 as vehicle_age_years,
+        -- ages at which maintenance (1..6 years) and extended warranties (1.5..4 years) sell best
+        count(*) filter (where datediff('day', v.build_date, $as_of) between 365 and 6 * 365) as vehicles_1_6_years,
+        count(*) filter (where datediff('day', v.build_date, $as_of) between 548 and 4 * 365) as vehicles_1_5_4_years
     from {m}.dim_vehicle_ownerships o
     join {m}.dim_vehicles v on v.vin = o.vin
     where o.owned_from < $as_of and (o.owned_to is null or o.owned_to >= $as_of)
@@ -90,6 +93,9 @@ select
     datediff('day', cast(c.first_registered_at as date), $as_of) / 365.25 as tenure_years,
     coalesce(o.vehicle_count, 0) as vehicle_count,
     coalesce(o.vehicle_age_years, 0) as vehicle_age_years,
+    ln(1 + coalesce(o.vehicle_count, 0)) as log_vehicle_count,
+    ln(1 + coalesce(o.vehicles_1_6_years, 0)) as log_vehicles_1_6_years,
+    ln(1 + coalesce(o.vehicles_1_5_4_years, 0)) as log_vehicles_1_5_4_years,
     coalesce(k.calls_30d, 0) as calls_30d,
     coalesce(k.calls_90d, 0) as calls_90d,
     coalesce(k.abandoned_decayed, 0) as abandoned_decayed,
@@ -126,8 +132,8 @@ _HOLDINGS = ",\n        ".join(
 _HOLDING_COLUMNS = ",\n    ".join(f"coalesce(p.holds_{p}, 0) as holds_{p}" for p in PRODUCTS)
 
 FEATURES = (
-    "is_fleet", "is_key_account", "tenure_years", "vehicle_count", "vehicle_age_years", "calls_30d", "calls_90d",
-    "abandoned_decayed", "low_survey_decayed", "complaint_calls_decayed", "mean_survey_score", "mean_wait_seconds",
+    "is_fleet", "is_key_account", "tenure_years", "vehicle_count", "vehicle_age_years", "log_vehicle_count",
+    "log_vehicles_1_6_years", "log_vehicles_1_5_4_years", "calls_30d", "calls_90d", "abandoned_decayed", "low_survey_decayed", "complaint_calls_decayed", "mean_survey_score", "mean_wait_seconds",
     "repairs_decayed", "complaint_orders_decayed", "sla_breaches_90d", "low_callbacks_90d", "km_30d",
     "active_days_30d", "km_trend", *(f"holds_{p}" for p in PRODUCTS), "purchases_365d", "after_sales_spend_365d",
     "days_since_purchase", "previous_purchase_gap_days",
