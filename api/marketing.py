@@ -19,6 +19,7 @@ import csv
 import io
 import struct
 from collections.abc import Iterator
+from functools import lru_cache
 
 from api.store import Reader
 
@@ -36,8 +37,7 @@ from cross_sell x
 where x.product = :product
   and not x.is_held
   and x.propensity >= :min_score
-  and (:region is null or x.region = :region)
-  and (:segment is null or x.segment = :segment)
+  {filters}
   and exists (
       select 1 from consents c
       where c.customer_id = x.customer_id and c.channel = :channel and c.purpose = 'marketing' and c.is_granted
@@ -50,6 +50,14 @@ where x.product = :product
 order by x.list_score desc, x.customer_id
 limit :limit
 """
+
+
+@lru_cache(maxsize=4)
+def _sql(by_region: bool, by_segment: bool) -> str:
+    """The list query with the optional filters given (PostgreSQL cannot type `:p is null`)."""
+    filters = [clause for given, clause in ((by_region, "and x.region = :region"),
+                                            (by_segment, "and x.segment = :segment")) if given]
+    return _ELIGIBLE.replace("{filters}", " ".join(filters))
 
 
 class ListArgumentError(ValueError):
@@ -101,7 +109,7 @@ def cross_sell_page(
     after_score, after_id = _decode_cursor(after)
     params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
               "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1}
-    rows = con.rows(_ELIGIBLE, params)
+    rows = con.rows(_sql(region is not None, segment is not None), params)
     for row in rows:
         row["channel"] = channel
         row["reasons"] = reasons(row, channel)

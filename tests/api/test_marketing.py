@@ -91,3 +91,27 @@ def test_csv_export_over_http_applies_the_same_rule(published, keys):
         assert get("agent", product="parts").status_code == 403
         bad = get("marketer", product="parts", minScore="2")
         assert bad.status_code == 400 and "minScore 2.0 must lie between 0 and 1" in bad.text
+
+
+def test_lists_over_a_postgres_serving_store(tmp_path, postgres_url):
+    from api.keys import create_key
+    from api.marketing import cross_sell_page
+    from api.ops import ops_engine
+    from api.store import ServingStore
+    from hub.settings import Settings
+    from orchestration.lib.publish import publish
+    from tests.publish.marts import make_warehouse
+
+    settings = Settings(data_dir=tmp_path / "var", serving_url=postgres_url)
+    make_warehouse(settings.warehouse_path)
+    publish(settings, build_id="pg-lists")
+    create_key(ops_engine(settings.ops_url), "marketer", "pg")
+    store = ServingStore(settings.serving_url)
+    try:
+        with store.connect() as con:
+            rows, more = cross_sell_page(con, "parts", "sms")
+            assert [row["customerId"] for row in rows] == ["CU1"] and not more
+            assert cross_sell_page(con, "parts", "sms", region="北京市", segment="retail")[0] == rows
+            assert cross_sell_page(con, "parts", "sms", region="天津市")[0] == []
+    finally:
+        store.close()
