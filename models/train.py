@@ -7,7 +7,6 @@ by its floor from settings) and returns the run. Lifecycle reads the published c
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from hub.settings import Settings
 from models.churn import model as churn
@@ -54,8 +53,3 @@ def train_all(con: duckdb.DuckDBPyConnection, settings: Settings, marts: str = "
     return [train_churn(con, settings, marts), train_lifecycle(con, settings, marts),
             train_value(con, settings, marts), train_cross_sell(con, settings, marts)]
 
-
-def model_runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    from models.runs import latest_runs
-
-    return latest_runs(con)

@@ -28,7 +28,6 @@ def _model_asset(name: str, trainer, deps: list[dg.AssetKey], description: str) 
         metadata.update({"run_id": run.run_id, "published": run.published, "reason": run.reason or ""})
         return dg.MaterializeResult(metadata=metadata)
 
-    _asset.__name__ = train.TABLES[name]  # Dagster names the op after the function
     return _asset
 
 
