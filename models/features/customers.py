@@ -133,7 +133,8 @@ _HOLDING_COLUMNS = ",\n    ".join(f"coalesce(p.holds_{p}, 0) as holds_{p}" for p
 
 FEATURES = (
     "is_fleet", "is_key_account", "tenure_years", "vehicle_count", "vehicle_age_years", "log_vehicle_count",
-    "log_vehicles_1_6_years", "log_vehicles_1_5_4_years", "calls_30d", "calls_90d", "abandoned_decayed", "low_survey_decayed", "complaint_calls_decayed", "mean_survey_score", "mean_wait_seconds",
+    "log_vehicles_1_6_years", "log_vehicles_1_5_4_years", "calls_30d", "calls_90d", "abandoned_decayed",
+    "low_survey_decayed", "complaint_calls_decayed", "mean_survey_score", "mean_wait_seconds",
     "repairs_decayed", "complaint_orders_decayed", "sla_breaches_90d", "low_callbacks_90d", "km_30d",
     "active_days_30d", "km_trend", *(f"holds_{p}" for p in PRODUCTS), "purchases_365d", "after_sales_spend_365d",
     "days_since_purchase", "previous_purchase_gap_days",

@@ -42,7 +42,8 @@ def test_channel_without_consent_lists_nobody_and_held_products_are_not_offered(
     assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "email"})) == []
     assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "phone"})) == ["CU1"]
     assert _ids(api(LIST, role="marketer", variables={"product": "financing", "channel": "phone"})) == []
-    assert _ids(api(LIST, role="marketer", variables={"product": "parts", "channel": "sms", "region": "天津市"})) == []
+    tianjin = {"product": "parts", "channel": "sms", "region": "天津市"}
+    assert _ids(api(LIST, role="marketer", variables=tianjin)) == []
 
 
 def test_bad_arguments_name_field_value_and_rule(api):

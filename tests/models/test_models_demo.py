@@ -36,7 +36,8 @@ ELIGIBLE = """
 
 def test_build_ran_every_model_and_published_its_output(built_demo):
     with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as con:
-        runs = {row[0]: row[1:] for row in con.execute("select model, published, metrics from models.model_runs").fetchall()}
+        rows = con.execute("select model, published, metrics from models.model_runs").fetchall()
+        runs = {row[0]: row[1:] for row in rows}
         assert set(runs) == {"churn", "lifecycle", "value", "cross_sell"}
         assert all(published for published, _ in runs.values())
         assert json.loads(runs["cross_sell"][1])["mean_auc"] >= 0.6

@@ -54,9 +54,9 @@ create table marts.fct_work_order_stages (
     work_order_stage_id varchar, work_order_id varchar, work_order_stage varchar,
     is_current_stage boolean, stage_entered_at timestamp);
 create table marts.fct_customer_scores (
-    customer_id varchar, region varchar, segment varchar, primary_phone_masked varchar, lifecycle_stage varchar, churn_risk double, churn_reason_1 varchar,
-    churn_reason_2 varchar, churn_reason_3 varchar, expected_purchases_12m double, expected_value_12m_cny double,
-    next_best_offer varchar, next_best_offer_propensity double);
+    customer_id varchar, region varchar, segment varchar, primary_phone_masked varchar, lifecycle_stage varchar,
+    churn_risk double, churn_reason_1 varchar, churn_reason_2 varchar, churn_reason_3 varchar,
+    expected_purchases_12m double, expected_value_12m_cny double, next_best_offer varchar, next_best_offer_propensity double);
 create table marts.fct_cross_sell_propensities (
     propensity_id varchar, customer_id varchar, product varchar, is_held boolean, propensity double,
     expected_value_12m_cny double, list_score double, offer_rank bigint);
