@@ -65,11 +65,14 @@ def below_floor(metrics: dict[str, float], floors: dict[str, float]) -> str | No
 
 def record_run(
     con: duckdb.DuckDBPyConnection, model: str, table: str, output: pd.DataFrame, cutoff: date,
-    metrics: dict[str, float], floors: dict[str, float],
+    metrics: dict[str, float], floors: dict[str, float], failure: str | None = None,
 ) -> RunResult:
-    """Write output to models.<table> if the metrics reach their floors; always record the run."""
+    """Write output to models.<table> if the metrics reach their floors; always record the run.
+
+    failure: why the model could not be trained at all (the run is recorded, nothing published).
+    """
     run_id = uuid.uuid4().hex
-    reason = below_floor(metrics, floors)
+    reason = failure or below_floor(metrics, floors)
     published = reason is None
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(_CREATE_RUNS)

@@ -60,3 +60,30 @@ def test_lifecycle_rule(customer, risk, expected):
     features = pd.DataFrame(rows, index=[f"C{i}" for i in range(10)]).astype(float)
     risks = pd.Series([risk] + [0.02] * 9, index=features.index)
     assert stage(features, risks)["C0"] == expected
+
+
+def test_a_model_that_cannot_train_is_recorded_and_keeps_nothing_broken(tmp_path):
+    """Marts without any vehicle sale: churn has nothing to learn from; the run says why."""
+    from hub.settings import Settings
+    from models.train import train_churn
+    from tests.publish.marts import make_warehouse
+
+    settings = Settings(data_dir=tmp_path / "var")
+    make_warehouse(settings.warehouse_path, extra_sql="""
+        create table marts.dim_customers as select customer_id, customer_type, segment, first_registered_at,
+            false as is_unknown_member from marts.customer_profile;
+        create table marts.dim_vehicle_ownerships (customer_id varchar, vin varchar, owned_from date, owned_to date);
+        create table marts.fct_purchases (customer_id varchar, product varchar, purchase_date date,
+            coverage_ends_on date, amount_cny double);
+        alter table marts.fct_calls add column call_date date;
+        update marts.fct_calls set call_date = cast(call_started_at as date);
+    """)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        for column in ("first_queue_name varchar", "is_abandoned boolean"):
+            con.execute(f"alter table marts.fct_calls add column {column}")
+        for column in ("created_date date", "is_sla_met boolean", "callback_score integer"):
+            con.execute(f"alter table marts.fct_work_orders add column {column}")
+        run = train_churn(con, settings)
+        assert not run.published and "nothing to learn from" in run.reason
+        assert con.execute("select count(*) from models.churn_scores").fetchall() == [(0,)]
+        assert con.execute("select reason from models.model_runs").fetchall() == [(run.reason,)]
