@@ -21,13 +21,13 @@ customer_value as (
     select * from {{ source('models', 'customer_value') }}
 ),
 
-propensities as (
-    select * from {{ ref('fct_cross_sell_propensities') }}
+offers as (
+    select * from {{ ref('int_cross_sell_offers_ranked') }}
 ),
 
 best_offer as (
     select customer_id, product as next_best_offer, propensity as next_best_offer_propensity
-    from propensities
+    from offers
     where offer_rank = 1
 ),
 
