@@ -12,16 +12,18 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.audit import AuditLog
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker
+from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
+from api.roles import EXPORT_ROLES
 from api.ops import ops_engine
 from api.service import GraphQLService
-from api.store import ServingStore
+from api.store import NotPublished, ServingStore
 from api.writeback import WriteBackService
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
@@ -74,6 +76,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body, status = await service.run_async(principal, query, variables, operation)
         return _Json(body, status_code=status)
 
+    async def cross_sell_csv(request: Request) -> Response:
+        """GET /export/cross-sell.csv?product=parts&channel=sms&minScore=&region=&segment= (role marketer)."""
+        principal = keys.check(_token(request))
+        if principal is None:
+            return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
+        if principal.role not in EXPORT_ROLES:
+            return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        q = request.query_params
+        try:
+            args = dict(product=q.get("product", ""), channel=q.get("channel", "sms"),
+                        min_score=float(q.get("minScore", "0")), region=q.get("region"), segment=q.get("segment"))
+            with store.connect() as con:
+                cross_sell_page(con, first=1, **args, ops=log_reader)  # refuses bad arguments before streaming starts
+        except (ListArgumentError, ValueError) as error:
+            return _error(str(error), 400)
+        except NotPublished:
+            return _error("the serving store is not available yet", 503)
+
+        def body():
+            with store.connect() as con:
+                yield from to_csv(export_rows(con, **args, ops=log_reader))
+
+        return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+
     async def health(_request: Request) -> Response:
         return _Json({"status": "ok"})
 
@@ -91,7 +117,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ops.dispose()
 
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health)],
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/export/cross-sell.csv", cross_sell_csv),
+            Route("/health", health),
+        ],
         lifespan=lifespan,
     )
     app.state.audit = audit

@@ -16,7 +16,8 @@ from api import profiles
 from api.store import Reader
 from api.writeback import published_seq
 from hub.writeback import fold
-from hub.writeback.store import customer_events
+from hub.writeback import vocabulary
+from hub.writeback.store import customer_events, kind_events
 
 
 def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel: str, purpose: str) -> dict[str, bool]:
@@ -40,3 +41,18 @@ def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel:
 
 def granted(con: Reader, ops: Engine, customer_id: str, channel: str, purpose: str) -> bool:
     return granted_many(con, ops, [customer_id], channel, purpose)[customer_id]
+
+
+def changed_since_publish(con: Reader, ops: Engine) -> dict[str, list]:
+    """The consents now of every customer whose consent was written back after the served
+    build: published consents with the live events folded on top (api.marketing filters
+    its lists with these, so a withdrawal leaves every list at once)."""
+    with ops.connect() as ops_con:
+        live = kind_events(ops_con, vocabulary.CONSENT, published_seq(con))
+    by_customer: dict[str, list] = {}
+    for event in live:
+        by_customer.setdefault(event["customer_id"], []).append(event)
+    if not by_customer:
+        return {}
+    served = profiles.load_lists(con, "consents", list(by_customer))
+    return {cid: fold.consents(served.get(cid, []), events) for cid, events in by_customer.items()}

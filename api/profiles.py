@@ -21,6 +21,7 @@ _CUSTOMER_COLUMNS = """
     c.segment, c.crm_record_count as "crmRecordCount", c.primary_phone_masked as "primaryPhone",
     c.first_registered_at as "firstRegisteredAt", c.lifecycle_stage as stage, c.churn_risk as "churnRisk",
     c.customer_value_cny as "valueCny", c.next_best_offer as "nextBestOffer",
+    c.expected_purchases_12m as "expectedPurchases12m",
     c.has_marketing_consent as "hasMarketingConsent", c.call_count as "callCount",
     c.recent_call_count as "recentCallCount", c.last_call_at as "lastCallAt",
     c.open_work_order_count as "openWorkOrderCount", c.purchase_count as "purchaseCount",
@@ -91,6 +92,11 @@ _LISTS = {
         "from customer_offer_responses where customer_id in :ids order by responded_at desc, offer_response_id"
     ),
 }
+
+_LISTS["churnReasons"] = _expanding(
+    'select customer_id as "_owner", reason_rank as rank, reason from customer_churn_reasons '
+    "where customer_id in :ids order by reason_rank"
+)
 
 _SEARCH = (
     f"select {_CUSTOMER_COLUMNS} from customers c where c.search_text like :pattern and c.customer_id > :after "

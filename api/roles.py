@@ -27,10 +27,15 @@ _SCREEN_POP = {
     "Contact": ALL,
     "Consent": ALL,
     "OfferResponse": ALL,
+    "ChurnReason": ALL,
     **_PAGING,
 }
 # the contact engine's write-backs (docs/writeback.md)
 _WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
+# consent-aware cross-sell lists (api/marketing.py): the marketer's own types
+_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
+# who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
+EXPORT_ROLES = frozenset({"marketer"})
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
 
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
@@ -38,7 +43,7 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
     "admin": {**_SCREEN_POP, **_WRITE_BACK},
     # consent-aware marketing: segment and lifecycle, never contact details or history
-    "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING},
+    "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
         "Query": frozenset({"customer", "servingBuild"}),

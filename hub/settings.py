@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     dbt_memory_limit: str = "12GB"
     duckdb_threads: int = Field(default=2, ge=1)
 
+    # Models (docs/models.md): the horizon they predict and backtest over, and the floor each
+    # run's held-out metric must reach for its output to be published (else the previous stays).
+    model_horizon_days: int = Field(default=30, ge=7)
+    model_min_churn_auc: float = 0.5
+    model_min_cross_sell_auc: float = 0.6
+    model_min_value_correlation: float = 0.1
+
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()

@@ -11,6 +11,7 @@ import dagster as dg
 from orchestration.defs.ingestion.assets import assets as ingestion_assets
 from orchestration.defs.ingestion.sensors import landing_files
 from orchestration.defs.ingestion.ops_sensor import ops_writebacks
+from orchestration.defs.models.assets import assets as model_assets, model_retrain, weekly_model_retrain
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
@@ -24,10 +25,10 @@ hub = HubResource()
 scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, cs_hub_dbt, *scored, *publish_assets],
+    assets=[*ingestion_assets, cs_hub_dbt, *model_assets, *scored, *publish_assets],
     asset_checks=checks,
-    jobs=[hub_build],
-    schedules=schedules,
+    jobs=[hub_build, model_retrain],
+    schedules=[*schedules, weekly_model_retrain],
     sensors=[landing_files, ops_writebacks],
     resources={
         "hub": hub,

@@ -21,4 +21,5 @@ RESOLVERS = {
     ("Customer", "recentCalls"): _list("recentCalls"),
     ("Customer", "openWorkOrders"): _list("openWorkOrders"),
     ("Customer", "lifecycle"): lifecycle,
+    ("Lifecycle", "churnReasons"): _list("churnReasons"),
 }

@@ -195,6 +195,12 @@ def customer_events(con: sa.Connection, customer_ids: Sequence[str], after_seq: 
     return [decode(row) for row in con.execute(query)]
 
 
+def kind_events(con: sa.Connection, kind: str, after_seq: int) -> list[dict[str, Any]]:
+    """Every event of one kind with seq > after_seq, in seq order (e.g. consents since a publish)."""
+    query = sa.select(*_READ).where(events.c.kind == kind, events.c.seq > after_seq).order_by(events.c.seq)
+    return [decode(row) for row in con.execute(query)]
+
+
 def work_order_events(con: sa.Connection, work_order_id: str, after_seq: int) -> list[dict[str, Any]]:
     """Live events that opened or advanced one work order (its stage as last written)."""
     query = (

@@ -30,7 +30,7 @@ def test_phone_in_any_format_finds_one_customer(api, raw):
     assert customer["id"] == "CU1"
     assert customer["name"] == "张伟"
     assert [c["callId"] for c in customer["recentCalls"]] == ["C3", "C2"]
-    assert customer["lifecycle"] == {"stage": None, "churnRisk": None, "callCount": 3, "hasMarketingConsent": True}
+    assert customer["lifecycle"] == {"stage": "active", "churnRisk": 0.12, "callCount": 3, "hasMarketingConsent": True}
 
 
 def test_switchboard_and_unknown_numbers_pop_nobody(api):

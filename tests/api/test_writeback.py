@@ -191,11 +191,13 @@ def test_a_withdrawn_consent_takes_effect_at_once_everywhere(setup, call, mutate
     with store.connect() as con:
         assert consents.granted(con, ops, "CU1", "sms", "marketing") is True
     mutate("setConsent", {"customerId": "CU9", "channel": "sms", "purpose": "marketing", "status": "withdrawn"})
+    assert _profile(call, "CU1")["lifecycle"]["hasMarketingConsent"] is True  # phone marketing still granted
+    mutate("setConsent", {"customerId": "CU1", "channel": "phone", "purpose": "marketing", "status": "withdrawn"})
     assert _profile(call, "CU1")["lifecycle"]["hasMarketingConsent"] is False
     assert _profile(call, "CU1", role="marketer")["lifecycle"]["hasMarketingConsent"] is False
     with store.connect() as con:
         assert consents.granted_many(con, ops, ["CU1", "CU2", "CU3"], "sms", "marketing") == {
-            "CU1": False, "CU2": True, "CU3": False}
+            "CU1": False, "CU2": True, "CU3": True}
         assert consents.granted(con, ops, "CU1", "phone", "service") is True
     store.close()
     ops.dispose()

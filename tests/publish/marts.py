@@ -57,6 +57,13 @@ create table marts.fct_contacts (
     contact_event_id varchar, contact_id varchar, customer_id varchar, agent_id varchar, ops_seq bigint,
     contact_channel varchar, contact_direction varchar, disposition varchar, queue_name varchar, notes varchar,
     survey_score bigint, contact_started_at timestamp, contact_ended_at timestamp, recorded_at timestamp);
+create table marts.fct_customer_scores (
+    customer_id varchar, region varchar, segment varchar, primary_phone_masked varchar, lifecycle_stage varchar,
+    churn_risk double, churn_reason_1 varchar, churn_reason_2 varchar, churn_reason_3 varchar,
+    expected_purchases_12m double, expected_value_12m_cny double, next_best_offer varchar, next_best_offer_propensity double);
+create table marts.fct_cross_sell_propensities (
+    propensity_id varchar, customer_id varchar, product varchar, is_held boolean, propensity double,
+    expected_value_12m_cny double, list_score double, offer_rank bigint);
 create table marts.fct_consents (
     consent_id varchar, customer_id varchar, recorded_on_crm_customer_id varchar, consent_channel varchar,
     consent_purpose varchar, consent_status varchar, is_granted boolean, consent_source varchar,
@@ -106,10 +113,24 @@ insert into marts.fct_work_orders values
 insert into marts.fct_work_order_stages values
     ('S1', 'W1', 'created', false, '2026-03-30 08:00:00'),
     ('S2', 'W1', 'on_site', true, '2026-03-31 07:00:00');
+insert into marts.fct_customer_scores values
+    ('CU1', '北京市', 'retail', '138****8000', 'active', 0.12, 'abandoned calls lately', 'recent repairs', null, 1.5, 6000, 'parts', 0.4),
+    ('CU2', '天津市', 'fleet', '139****9000', 'at_risk', 0.61, 'calls to the complaints line', null, null, 3.0, 20000, 'parts', 0.7),
+    ('CU3', '上海市', 'retail', null, 'new', 0.05, null, null, null, 0.4, 1500, 'parts', 0.9);
+insert into marts.fct_cross_sell_propensities values
+    ('X1', 'CU1', 'parts', false, 0.4, 6000, 2400, 1),
+    ('X2', 'CU2', 'parts', false, 0.7, 20000, 14000, 1),
+    ('X3', 'CU3', 'parts', false, 0.9, 1500, 1350, 1),
+    ('X4', 'CU1', 'financing', true, 0.2, 6000, 1200, null);
+-- CU1 may be sent sms marketing; CU2 withdrew it; CU3 granted it but opted out of
+-- personalised marketing (PIPL art. 24): only CU1 may appear on an sms list
 insert into marts.fct_consents values
     ('K1', 'CU1', 'CRM1', 'sms', 'marketing', 'granted', true, 'contract', 1, '2025-01-05 08:00:00'),
     ('K2', 'CU1', 'CRM1', 'phone', 'service', 'granted', true, 'contract', 1, '2025-01-05 08:00:00'),
-    ('K3', 'CU2', 'CRM3', 'sms', 'marketing', 'withdrawn', false, 'app', 2, '2025-06-01 08:00:00');
+    ('K3', 'CU2', 'CRM3', 'sms', 'marketing', 'withdrawn', false, 'app', 2, '2025-06-01 08:00:00'),
+    ('K4', 'CU3', 'CRM4', 'sms', 'marketing', 'granted', true, 'crm', 1, '2025-02-01 08:00:00'),
+    ('K5', 'CU3', 'CRM4', 'wechat', 'personalised_marketing', 'withdrawn', false, 'crm', 2, '2026-03-02 08:00:00'),
+    ('K6', 'CU1', 'CRM1', 'phone', 'marketing', 'granted', true, 'crm', 1, '2025-01-01 08:00:00');
 insert into marts.ops_watermark values ('ops', 0, 0);
 insert into intermediate.int_crm_customers_resolved values
     ('CRM1', 'CU1', 'CRM1', now()), ('CRM2', 'CU1', 'CRM1', now()), ('CRM3', 'CU2', 'CRM3', now()),

@@ -30,6 +30,9 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(env or {}),
     }
+    if args and args[0] == "build" and not {"--select", "-s", "--exclude"} & set(args):
+        # marts tagged `scored` read the models' output tables, which only a hub build writes
+        args = (*args, "--exclude", "tag:scored")
     proc = subprocess.run(
         [str(DBT), *args, "--profiles-dir", "."], cwd=TRANSFORMS, env=full_env, capture_output=True, text=True, timeout=900
     )

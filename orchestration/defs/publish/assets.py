@@ -26,6 +26,8 @@ SOURCES = [
         "fct_consents",
         "fct_offer_responses",
         "ops_watermark",
+        "fct_customer_scores",
+        "fct_cross_sell_propensities",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

@@ -30,10 +30,12 @@ QUERIES: dict[str, str] = {
             p.recent_call_count, p.open_work_order_count, p.purchase_count,
             cast(p.purchases_amount_cny as double) as purchases_amount_cny, p.has_marketing_consent,
             p.first_registered_at, p.last_call_at,
-            cast(null as varchar) as lifecycle_stage, cast(null as double) as churn_risk,
-            cast(null as double) as customer_value_cny, cast(null as varchar) as next_best_offer,
+            s.lifecycle_stage, cast(s.churn_risk as double) as churn_risk,
+            cast(s.expected_value_12m_cny as double) as customer_value_cny, s.next_best_offer,
+            cast(s.expected_purchases_12m as double) as expected_purchases_12m,
             lower(coalesce(p.customer_name, '') || ' ' || p.customer_id) as search_text
         from {m}.customer_profile p
+        left join {m}.fct_customer_scores s on s.customer_id = p.customer_id
     """,
     "customer_phones": """
         select customer_phone_id, customer_id, phone_e164, phone_masked, phone_kind, phone_label,
@@ -117,10 +119,26 @@ QUERIES: dict[str, str] = {
         from {m}.fct_offer_responses
         qualify row_number() over (partition by customer_id order by responded_at desc, offer_response_id) <= {recent}
     """,
+    "customer_churn_reasons": """
+        select customer_id, reason_rank, reason
+        from (
+            select customer_id, 1 as reason_rank, churn_reason_1 as reason from {m}.fct_customer_scores
+            union all select customer_id, 2, churn_reason_2 from {m}.fct_customer_scores
+            union all select customer_id, 3, churn_reason_3 from {m}.fct_customer_scores
+        ) as reasons
+        where reason is not null
+    """,
+    "cross_sell": """
+        select x.product, x.customer_id, cast(x.propensity as double) as propensity,
+            cast(x.expected_value_12m_cny as double) as expected_value_cny, cast(x.list_score as double) as list_score,
+            x.is_held, s.region, s.segment, s.lifecycle_stage, s.primary_phone_masked
+        from {m}.fct_cross_sell_propensities x
+        join {m}.fct_customer_scores s on s.customer_id = x.customer_id
+    """,
 }
 
 
-SOURCES = ["customer_profile", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
+SOURCES = ["customer_profile", "fct_customer_scores", "fct_cross_sell_propensities", "fct_consents", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
 
 
 class Extract:

@@ -51,6 +51,7 @@ customers = sa.Table(
     sa.Column("churn_risk", sa.Float),
     sa.Column("customer_value_cny", sa.Float),
     sa.Column("next_best_offer", sa.String(64)),
+    sa.Column("expected_purchases_12m", sa.Float),
     # lower-cased name and id for searchCustomers
     sa.Column("search_text", sa.String(300), nullable=False),
     **CLUSTERED,
@@ -146,6 +147,33 @@ open_work_orders = sa.Table(
     sa.Column("created_at", sa.DateTime),
     sa.Column("sla_due_at", sa.DateTime),
     sa.Column("sla_state", sa.String(16)),
+    **CLUSTERED,
+)
+
+customer_churn_reasons = sa.Table(
+    "customer_churn_reasons",
+    metadata,
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("reason_rank", sa.Integer, primary_key=True),
+    sa.Column("reason", sa.String(100), nullable=False),
+    **CLUSTERED,
+)
+
+# marketers' lists: clustered by product and customer, read in list-score order (docs/marketing.md)
+cross_sell = sa.Table(
+    "cross_sell",
+    metadata,
+    sa.Column("product", sa.String(32), primary_key=True),
+    sa.Column("customer_id", sa.String(64), primary_key=True),
+    sa.Column("propensity", sa.Float, nullable=False),
+    sa.Column("expected_value_cny", sa.Float),
+    sa.Column("list_score", sa.Float, nullable=False),
+    sa.Column("is_held", sa.Boolean, nullable=False),
+    sa.Column("region", sa.String(50)),  # the customer's province
+    sa.Column("segment", sa.String(32)),
+    sa.Column("lifecycle_stage", sa.String(16)),
+    sa.Column("primary_phone_masked", sa.String(32)),
+    sa.Index("ix_cross_sell_rank", "product", "list_score", "customer_id"),
     **CLUSTERED,
 )
 

@@ -1,0 +1,168 @@
+"""Marketers' cross-sell lists: the ONE eligibility rule, shared by GraphQL and both CSV exports.
+
+A customer is on a list for (product, channel) only when all of these hold in the served
+consents (fct_consents, the latest event per customer, channel and purpose), with the
+consents the contact engine wrote back since the build folded on top (api.consents):
+
+- marketing consent on that channel is granted (missing or withdrawn: never listed);
+- they have not opted out of personalised marketing on any channel (PIPL art. 24: the
+  list is ranked by a model of the person, which is personalised marketing);
+- they do not hold the product already.
+
+Rows are ranked by list_score = propensity x expected 12-month value; each says why it was
+chosen. Contact details: the masked primary phone only (marketers never see full numbers).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import struct
+from collections.abc import Iterator
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from api.consents import changed_since_publish
+from api.store import Reader
+
+PRODUCTS = ("extended_warranty", "maintenance_package", "telematics_subscription", "financing", "parts")
+CHANNELS = ("sms", "phone", "email", "wechat", "app")
+MAX_PAGE = 500
+CSV_COLUMNS = ("rank_score", "customer_id", "product", "propensity", "expected_value_cny", "channel", "region",
+               "segment", "lifecycle_stage", "phone_masked", "reasons")
+
+_ELIGIBLE = """
+select x.customer_id as "customerId", x.product, x.propensity, x.expected_value_cny as "expectedValueCny",
+    x.list_score as "score", x.region, x.segment, x.lifecycle_stage as "lifecycleStage",
+    x.primary_phone_masked as "phoneMasked"
+from cross_sell x
+where x.product = :product
+  and not x.is_held
+  and x.propensity >= :min_score
+  {filters}
+  and exists (
+      select 1 from customer_consents c
+      where c.customer_id = x.customer_id and c.consent_channel = :channel and c.consent_purpose = 'marketing'
+        and c.is_granted
+  )
+  and not exists (
+      select 1 from customer_consents o
+      where o.customer_id = x.customer_id and o.consent_purpose = 'personalised_marketing' and not o.is_granted
+  )
+  and (x.list_score < :after_score or (x.list_score = :after_score and x.customer_id > :after_id))
+order by x.list_score desc, x.customer_id
+limit :limit
+"""
+
+
+@lru_cache(maxsize=4)
+def _sql(by_region: bool, by_segment: bool) -> str:
+    """The list query with the optional filters given (PostgreSQL cannot type `:p is null`)."""
+    filters = [clause for given, clause in ((by_region, "and x.region = :region"),
+                                            (by_segment, "and x.segment = :segment")) if given]
+    return _ELIGIBLE.replace("{filters}", " ".join(filters))
+
+
+class ListArgumentError(ValueError):
+    """An argument of a list request the caller can fix; names the field, value and rule."""
+
+
+def _check(product: str, channel: str, min_score: float, first: int) -> None:
+    if product not in PRODUCTS:
+        raise ListArgumentError(f"product {product!r} is not one of {', '.join(PRODUCTS)}")
+    if channel not in CHANNELS:
+        raise ListArgumentError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    if not 0 <= min_score <= 1:
+        raise ListArgumentError(f"minScore {min_score} must lie between 0 and 1 (a probability)")
+    if not 1 <= first <= MAX_PAGE:
+        raise ListArgumentError(f"first {first} must lie between 1 and {MAX_PAGE}")
+
+
+def encode_cursor(row: dict) -> str:
+    return base64.urlsafe_b64encode(struct.pack(">d", row["score"]) + row["customerId"].encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> tuple[float, str]:
+    if not cursor:
+        return float("inf"), ""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode())
+        return struct.unpack(">d", raw[:8])[0], raw[8:].decode()
+    except (ValueError, UnicodeDecodeError, struct.error):
+        raise ListArgumentError(f"after {cursor!r} is not a cursor this API returned") from None
+
+
+def reasons(row: dict, channel: str) -> list[str]:
+    """Why this customer is on the list, in words a marketer can act on."""
+    out = [f"propensity {row['propensity']:.2f} to buy {row['product']}"]
+    if row["expectedValueCny"]:
+        out.append(f"expected 12-month value {row['expectedValueCny']:,.0f} CNY")
+    if row["lifecycleStage"]:
+        out.append(f"lifecycle stage {row['lifecycleStage']}")
+    out.append(f"{channel} marketing consent granted; no personalised-marketing opt-out")
+    return out
+
+
+def _eligible_now(consents: list, channel: str) -> bool:
+    """The rule above on a customer's consents as they stand now (served + write-backs)."""
+    granted = any(c["channel"] == channel and c["purpose"] == "marketing" and c["isGranted"] for c in consents)
+    opted_out = any(c["purpose"] == "personalised_marketing" and not c["isGranted"] for c in consents)
+    return granted and not opted_out
+
+
+def cross_sell_page(
+    con: Reader, product: str, channel: str = "sms", min_score: float = 0.0, region: str | None = None,
+    segment: str | None = None, first: int = 50, after: str | None = None, ops: Engine | None = None,
+) -> tuple[list[dict], bool]:
+    """One page of the eligible, ranked list and whether more follow.
+
+    With the ops store given, a consent withdrawn through the contact engine since the
+    served build takes the customer off the list at once (a new grant waits for the build)."""
+    _check(product, channel, min_score, first)
+    after_score, after_id = _decode_cursor(after)
+    changed = {} if ops is None else changed_since_publish(con, ops)
+    page: list[dict] = []
+    while True:
+        params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
+                  "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1}
+        rows = con.rows(_sql(region is not None, segment is not None), params)
+        page += [r for r in rows if r["customerId"] not in changed or _eligible_now(changed[r["customerId"]], channel)]
+        if len(page) > first or len(rows) <= first:
+            break
+        after_score, after_id = rows[-1]["score"], rows[-1]["customerId"]
+    for row in page:
+        row["channel"] = channel
+        row["reasons"] = reasons(row, channel)
+    return page[:first], len(page) > first
+
+
+def export_rows(con: Reader, product: str, channel: str = "sms", min_score: float = 0.0,
+                region: str | None = None, segment: str | None = None, ops: Engine | None = None) -> Iterator[dict]:
+    """Every eligible row, in list order, page by page through cross_sell_page."""
+    after = None
+    while True:
+        rows, more = cross_sell_page(con, product, channel, min_score, region, segment, MAX_PAGE, after, ops)
+        yield from rows
+        if not more or not rows:
+            return
+        after = encode_cursor(rows[-1])
+
+
+def to_csv(rows: Iterator[dict]) -> Iterator[str]:
+    """CSV text, header first, one chunk per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([
+            f"{row['score']:.2f}", row["customerId"], row["product"], f"{row['propensity']:.4f}",
+            "" if row["expectedValueCny"] is None else f"{row['expectedValueCny']:.2f}", row["channel"],
+            row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "", row["phoneMasked"] or "",
+            "; ".join(row["reasons"]),
+        ])
+        yield buffer.getvalue()

@@ -1,0 +1,45 @@
+"""`hub marketing export`: a cross-sell list as CSV on stdout, by the same rule as the API."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hub.settings import get_settings
+
+app = typer.Typer(name="marketing", help="Consent-aware cross-sell lists (docs/marketing.md).", no_args_is_help=True)
+
+
+@app.command()
+def export(
+    product: Annotated[str, typer.Option(help="extended_warranty, maintenance_package, telematics_subscription, "
+                                               "financing or parts")],
+    channel: Annotated[str, typer.Option(help="sms, phone, email, wechat or app")] = "sms",
+    min_score: Annotated[float, typer.Option(help="lowest propensity listed (0..1)")] = 0.0,
+    region: Annotated[str | None, typer.Option(help="the customer's province, e.g. 山东省")] = None,
+    segment: Annotated[str | None, typer.Option(help="retail, vip, small_fleet or large_fleet")] = None,
+) -> None:
+    """Write the eligible customers for PRODUCT, ranked by propensity x value, as CSV to stdout."""
+    from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
+    from api.store import NotPublished, ServingStore
+    from hub.writeback.store import log_engine
+
+    settings = get_settings()
+    store = ServingStore(settings.serving_url)
+    ops = log_engine(settings.ops_url)
+    try:
+        with store.connect() as con:
+            cross_sell_page(con, product, channel, min_score, region, segment, first=1, ops=ops)
+            for chunk in to_csv(export_rows(con, product, channel, min_score, region, segment, ops)):
+                sys.stdout.write(chunk)
+    except ListArgumentError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from error
+    except NotPublished as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        ops.dispose()

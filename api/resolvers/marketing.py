@@ -1,0 +1,20 @@
+"""Query.crossSellList: the service layer (api.marketing) decides who may be listed."""
+
+from __future__ import annotations
+
+from api import marketing
+from api.profiles import BadArgument
+
+
+def cross_sell_list(_root, info, product, channel="sms", minScore=0.0, region=None, segment=None, first=50,
+                    after=None):
+    try:
+        rows, more = marketing.cross_sell_page(info.context.batch.con, product, channel, minScore, region, segment,
+                                               first, after, getattr(info.context.live, "engine", None))
+    except marketing.ListArgumentError as error:
+        raise BadArgument(str(error)) from None
+    edges = [{"cursor": marketing.encode_cursor(row), "node": row} for row in rows]
+    return {"edges": edges, "pageInfo": {"hasNextPage": more, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+RESOLVERS = {("Query", "crossSellList"): cross_sell_list}

@@ -1,0 +1,1 @@
+"""Churn risk: a scikit-learn Pipeline on service experience, usage and holdings."""

@@ -1,0 +1,44 @@
+"""`hub models`: train every model on the warehouse, and print held-out metrics."""
+
+from __future__ import annotations
+
+import typer
+
+from hub.settings import get_settings
+
+app = typer.Typer(name="models", help="Churn, value, cross-sell and lifecycle models (docs/models.md).",
+                  no_args_is_help=True)
+
+
+@app.command()
+def train() -> None:
+    """Retrain every model now and write its output (as the weekly schedule does), printing each run."""
+    import duckdb
+
+    from models.train import train_all
+
+    settings = get_settings()
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        for run in train_all(con, settings):
+            typer.echo(run.line())
+
+
+@app.command()
+def evaluate() -> None:
+    """Held-out metrics: each model's latest in-data backtest, then its scores against the simulator's truth."""
+    import duckdb
+
+    from models.evaluation import truth_report
+    from models.runs import latest_runs
+
+    settings = get_settings()
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        runs = latest_runs(con)
+        typer.echo("in-data backtest (train on [T-2h, T-h), score [T-h, T)) of the latest runs:")
+        for row in runs.itertuples():
+            state = "published" if row.published else f"not published: {row.reason}"
+            typer.echo(f"  {row.model} (cut-off {row.cutoff_date}, {state}): {row.metrics}")
+        if settings.truth_dir.exists():
+            typer.echo("against the simulator's truth after the last day of data:")
+            for line in truth_report(con, settings.truth_dir):
+                typer.echo(f"  {line}")

@@ -1,0 +1,1 @@
+"""Cross-sell propensity per product: calibrated scikit-learn pipelines."""

@@ -1,0 +1,1 @@
+"""Lifecycle stage per customer: one written rule (rules.stage)."""
