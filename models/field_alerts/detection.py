@@ -28,7 +28,7 @@ SEVERITIES = ("low", "medium", "high")
 @dataclass(frozen=True)
 class DetectionConfig:
     window_days: int = 7
-    alpha: float = 0.01
+    alpha: float = 0.005
     min_failures: int = 3
     min_rate_ratio: float = 2.0
     close_after_days: int = 14

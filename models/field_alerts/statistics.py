@@ -10,7 +10,9 @@ For every day d and component c, over the window of the last `window_days` days:
   (weekends, holidays, the Spring Festival) and the reporting rate; other models keep a
   cell's own defect out of its baseline; age bands keep old trucks from looking defective;
 * p = P(Poisson(E) >= O), one-sided; q = Benjamini-Hochberg across every cell of the day
-  (both levels, all components), so the share of false discoveries per day is bounded.
+  within its level (all models x components; all batches x components), so the expected
+  share of false discoveries among a day's signals is bounded at each level. A family per
+  level keeps the few model cells from drowning among thousands of mostly empty batch cells.
 """
 
 from __future__ import annotations
@@ -99,23 +101,15 @@ def cell_statistics(data: FieldData, window: int) -> tuple[CellStatistics, CellS
                            poisson_upper(observed_b, expected_b))
     model = CellStatistics("model", [(m, None) for m in models], observed_m, expected_m, exposure_m,
                            poisson_upper(observed_m, expected_m))
-    benjamini_hochberg([batch, model])
+    benjamini_hochberg(batch)
+    benjamini_hochberg(model)
     return batch, model
 
 
-def benjamini_hochberg(levels: list[CellStatistics]) -> None:
-    """q-values per day across every cell of every level (step-up, monotone)."""
-    for level in levels:
-        level.q_value = np.ones_like(level.p_value)
-    n_days = levels[0].p_value.shape[0]
-    for d in range(n_days):
-        p = np.concatenate([level.p_value[d].ravel() for level in levels])
-        tested = np.concatenate([(level.expected[d] > 0).ravel() for level in levels])
-        q = np.ones_like(p)
+def benjamini_hochberg(level: CellStatistics) -> None:
+    """q-values per day across the level's cells with any exposure (step-up, monotone)."""
+    level.q_value = np.ones_like(level.p_value)
+    for d in range(level.p_value.shape[0]):
+        tested = level.expected[d] > 0
         if tested.any():
-            q[tested] = stats.false_discovery_control(p[tested], method="bh")
-        offset = 0
-        for level in levels:
-            size = level.p_value[d].size
-            level.q_value[d] = q[offset:offset + size].reshape(level.p_value[d].shape)
-            offset += size
+            level.q_value[d][tested] = stats.false_discovery_control(level.p_value[d][tested], method="bh")

@@ -22,6 +22,10 @@ SOURCES = [
         "fct_calls",
         "fct_work_orders",
         "fct_work_order_stages",
+        "fct_field_alerts",
+        "fct_field_alert_days",
+        "fct_field_alert_failures",
+        "fct_field_failure_rates_weekly",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

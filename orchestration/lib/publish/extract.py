@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.lib.publish.field_quality import FIELD_QUALITY_QUERIES
+
 RECENT_CALLS_PER_CUSTOMER = 20
 HEALTH_WINDOW_DAYS = 30
 # driving score: 100 minus this many points per harsh/over-speed/overload event per 100 km
@@ -103,6 +105,7 @@ QUERIES: dict[str, str] = {
     """,
 }
 
+QUERIES.update(FIELD_QUALITY_QUERIES)
 
 SOURCES = ["customer_profile", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
 

@@ -1,0 +1,34 @@
+"""Field quality: the early-warning model's tables, built between the two dbt ops.
+
+The marts it reads come from `cs_hub_dbt`; the scored marts that read its tables
+(fct_field_alerts and the evidence) come from `cs_hub_dbt_scored`, then publish serves them.
+"""
+
+import dagster as dg
+
+from models.field_alerts.outputs import SCHEMAS
+from models.field_alerts.run import run
+from orchestration.lib.resources import HubResource
+
+READS = [
+    dg.AssetKey(["marts", name])
+    for name in ("fct_component_failures", "dim_field_vehicles", "fct_work_orders")
+] + [dg.AssetKey(["reference", "fault_codes"])]
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["models", table], deps=READS, group_name="models") for table in SCHEMAS],
+    name="field_alerts",
+    description="Field alerts for R&D: failures per cell against the peers' rate x exposure, replayed day by day.",
+)
+def field_alerts(context: dg.AssetExecutionContext, hub: HubResource):
+    result = run(hub.settings().warehouse_path)
+    states = {f"alerts/{state}": count for state, count in result.open_by_state().items()}
+    for table, rows in result.row_counts.items():
+        metadata: dict[str, dg.RawMetadataValue] = {"rows": rows, "as_of": str(result.data.end)}
+        if table == "field_alerts":
+            metadata.update(states)
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["models", table]), metadata=metadata)
+
+
+assets = [field_alerts]
