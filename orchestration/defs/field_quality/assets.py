@@ -7,6 +7,7 @@ The marts it reads come from `cs_hub_dbt`; the scored marts that read its tables
 import dagster as dg
 
 from models.field_alerts.outputs import SCHEMAS
+from models.field_alerts.report import recent_since, write_reports
 from models.field_alerts.run import run
 from orchestration.lib.resources import HubResource
 
@@ -31,4 +32,20 @@ def field_alerts(context: dg.AssetExecutionContext, hub: HubResource):
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["models", table]), metadata=metadata)
 
 
-assets = [field_alerts]
+@dg.asset(
+    key=dg.AssetKey(["reports", "field_alerts"]),
+    deps=[dg.AssetKey(["serving", "store"])],
+    group_name="publish",
+    description="HTML and PDF reports of the alerts that signalled in the last 30 days, from the served store.",
+)
+def field_alert_reports(context: dg.AssetExecutionContext, hub: HubResource) -> dg.MaterializeResult:
+    settings = hub.settings()
+    since = recent_since(settings.serving_url)
+    folder = settings.reports_dir / "field_alerts"
+    reports = write_reports(settings.serving_url, folder, since) if since else []
+    return dg.MaterializeResult(metadata={
+        "reports": len(reports), "since": str(since), "folder": dg.MetadataValue.path(str(folder)),
+    })
+
+
+assets = [field_alerts, field_alert_reports]
