@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from api.resolvers import customer, phone, query, vehicle
+from api.resolvers import customer, field_alert, phone, query, vehicle
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS}
+RESOLVERS.update(field_alert.RESOLVERS)
 
 __all__ = ["RESOLVERS"]
