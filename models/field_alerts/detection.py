@@ -29,6 +29,8 @@ SEVERITIES = ("low", "medium", "high")
 class DetectionConfig:
     window_days: int = 7
     alpha: float = 0.005
+    # "poisson" (peers' rate taken as known) or "binomial" (exact two-rate comparison)
+    test: str = "poisson"
     min_failures: int = 3
     min_rate_ratio: float = 2.0
     close_after_days: int = 14
@@ -55,8 +57,8 @@ def severity(observed: float, ratio: float) -> str:
 
 
 def detect(data: FieldData, config: DetectionConfig = DetectionConfig()) -> Detection:
-    levels = cell_statistics(data, config.window_days)
-    persistence = cell_statistics(data, config.persistence_days)
+    levels = cell_statistics(data, config.window_days, config.test)
+    persistence = cell_statistics(data, config.persistence_days, config.test)
     alerts, days = [], []
     for level, longer in zip(levels, persistence, strict=True):
         _alerts_of_level(data, level, longer, config, alerts, days)
