@@ -24,6 +24,7 @@ _SCREEN_POP = {
     "Call": ALL,
     "WorkOrder": ALL,
     "Lifecycle": ALL,
+    "SimilarCase": ALL,
     **_PAGING,
 }
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})

@@ -75,6 +75,12 @@ create table marts.fct_field_failure_rates_weekly (
     rate_week_id varchar, model_code varchar, component varchar, region_office varchar,
     vehicles_in_service hugeint, vehicle_days hugeint, km_driven double, failure_count hugeint,
     failures_per_1000_vehicle_days double, week_start date);
+create table marts.fct_resolved_cases (
+    work_order_id varchar, vin varchar, work_order_category varchar, component varchar, fault_code varchar,
+    fault_description varchar, resolution varchar, created_date date, resolved_date date,
+    created_at timestamp, resolved_at timestamp);
+create table marts.fct_similar_case_terms (
+    case_term_id varchar, term varchar, work_order_id varchar, weight double, idf double);
 """
 
 ROWS = f"""
@@ -127,6 +133,14 @@ insert into marts.fct_field_alert_failures values
      '司机反映：尿素故障灯亮，发动机限扭', '2026-03-21');
 insert into marts.fct_field_failure_rates_weekly values
     ('R1', 'J6P', 'aftertreatment', '华北服务中心', 1, 7, 500.5, 1, 142.9, '2026-03-16');
+insert into marts.fct_resolved_cases values
+    ('W2', '{VIN_A}', 'repair', 'brakes', '117-1', '司机反映：制动气压低报警，刹车发软', '制动管路漏气，更换漏气管接头',
+     '2026-03-01', '2026-03-02', '2026-03-01 08:00:00', '2026-03-02 08:00:00'),
+    ('W3', '{VIN_B}', 'repair', 'aftertreatment', '4364-18', '客户报修：尿素故障灯亮，发动机限扭', '更换SCR催化器',
+     '2026-03-03', '2026-03-04', '2026-03-03 08:00:00', '2026-03-04 08:00:00');
+insert into marts.fct_similar_case_terms values
+    ('t1', '气压', 'W2', 0.6, 2.0), ('t2', '刹车', 'W2', 0.5, 2.0), ('t3', '发软', 'W2', 0.4, 2.0),
+    ('t4', '尿素', 'W3', 0.6, 2.0), ('t5', '限扭', 'W3', 0.5, 2.0), ('t6', '故障灯', 'W3', 0.3, 1.5);
 """
 
 

@@ -9,6 +9,7 @@ import dagster as dg
 from models.field_alerts.outputs import SCHEMAS
 from models.field_alerts.report import recent_since, write_reports
 from models.field_alerts.run import run
+from models.similar_cases.run import run as fit_similar_cases
 from orchestration.lib.resources import HubResource
 
 READS = [
@@ -49,3 +50,19 @@ def field_alert_reports(context: dg.AssetExecutionContext, hub: HubResource) -> 
 
 
 assets = [field_alerts, field_alert_reports]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["models", table], deps=[dg.AssetKey(["marts", "fct_resolved_cases"])], group_name="models")
+        for table in ("similar_case_terms", "similar_case_idf")
+    ],
+    name="similar_cases",
+    description="Similar past cases: tf-idf of character n-grams over resolved work orders, pruned for serving.",
+)
+def similar_cases(context: dg.AssetExecutionContext, hub: HubResource):
+    for table, rows in fit_similar_cases(hub.settings().warehouse_path).items():
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["models", table]), metadata={"rows": rows})
+
+
+assets = [*assets, similar_cases]

@@ -26,6 +26,8 @@ SOURCES = [
         "fct_field_alert_days",
         "fct_field_alert_failures",
         "fct_field_failure_rates_weekly",
+        "fct_resolved_cases",
+        "fct_similar_case_terms",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

@@ -35,3 +35,13 @@ FIELD_QUALITY_QUERIES: dict[str, str] = {
         from {m}.fct_field_failure_rates_weekly
     """,
 }
+
+FIELD_QUALITY_QUERIES.update({
+    "similar_cases": """
+        select work_order_id, work_order_category, component, fault_code, fault_description, resolution, resolved_date
+        from {m}.fct_resolved_cases
+        where work_order_id in (select work_order_id from {m}.fct_similar_case_terms)
+    """,
+    "similar_case_terms": "select term, work_order_id, weight from {m}.fct_similar_case_terms",
+    "similar_case_idf": "select term, min(idf) as idf from {m}.fct_similar_case_terms group by term",
+})

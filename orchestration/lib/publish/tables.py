@@ -230,4 +230,36 @@ field_failure_rates = sa.Table(
     **CLUSTERED,
 )
 
+# Similar past cases (api.similar_cases): resolved work orders, no customer.
+similar_cases = sa.Table(
+    "similar_cases",
+    metadata,
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("work_order_category", sa.String(32)),
+    sa.Column("component", sa.String(32)),
+    sa.Column("fault_code", sa.String(32)),
+    sa.Column("fault_description", sa.String(500)),
+    sa.Column("resolution", sa.String(500)),
+    sa.Column("resolved_date", sa.Date),
+    **CLUSTERED,
+)
+
+similar_case_terms = sa.Table(
+    "similar_case_terms",
+    metadata,
+    # clustered by term: a query reads the posting lists of its n-grams
+    sa.Column("term", sa.String(16), primary_key=True),
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    **CLUSTERED,
+)
+
+similar_case_idf = sa.Table(
+    "similar_case_idf",
+    metadata,
+    sa.Column("term", sa.String(16), primary_key=True),
+    sa.Column("idf", sa.Float, nullable=False),
+    **CLUSTERED,
+)
+
 SERVING_TABLES = [t for t in metadata.sorted_tables if t.name != "_build"]
