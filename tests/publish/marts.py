@@ -79,6 +79,9 @@ create table marts.fct_resolved_cases (
     work_order_id varchar, vin varchar, work_order_category varchar, component varchar, fault_code varchar,
     fault_description varchar, resolution varchar, created_date date, resolved_date date,
     created_at timestamp, resolved_at timestamp);
+create table marts.fct_driving_behaviour (
+    vin varchar, customer_id varchar, model_code varchar, route_type varchar, driving_peer_percentile double,
+    harsh_braking_vs_peers double, over_speed_vs_peers double, fuel_vs_peers double);
 create table marts.fct_similar_case_terms (
     case_term_id varchar, term varchar, work_order_id varchar, weight double, idf double);
 """
@@ -138,6 +141,8 @@ insert into marts.fct_resolved_cases values
      '2026-03-01', '2026-03-02', '2026-03-01 08:00:00', '2026-03-02 08:00:00'),
     ('W3', '{VIN_B}', 'repair', 'aftertreatment', '4364-18', '客户报修：尿素故障灯亮，发动机限扭', '更换SCR催化器',
      '2026-03-03', '2026-03-04', '2026-03-03 08:00:00', '2026-03-04 08:00:00');
+insert into marts.fct_driving_behaviour values
+    ('{VIN_A}', 'CU1', 'J6P', 'long_haul', 0.75, 1.5, 0.5, 1.02);
 insert into marts.fct_similar_case_terms values
     ('t1', '气压', 'W2', 0.6, 2.0), ('t2', '刹车', 'W2', 0.5, 2.0), ('t3', '发软', 'W2', 0.4, 2.0),
     ('t4', '尿素', 'W3', 0.6, 2.0), ('t5', '限扭', 'W3', 0.5, 2.0), ('t6', '故障灯', 'W3', 0.3, 1.5);

@@ -28,6 +28,7 @@ SOURCES = [
         "fct_field_failure_rates_weekly",
         "fct_resolved_cases",
         "fct_similar_case_terms",
+        "fct_driving_behaviour",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

@@ -74,10 +74,12 @@ QUERIES: dict[str, str] = {
             cast(f.active_fault_count as integer) as active_fault_count,
             case when d.km > 0
                 then round(greatest(0, 100 - {points} * d.events * 100 / d.km), 1) end as driving_score,
-            cast(d.km as double) as km_last_30_days, d.last_active_date
+            cast(d.km as double) as km_last_30_days, d.last_active_date,
+            b.driving_peer_percentile, b.harsh_braking_vs_peers, b.over_speed_vs_peers, b.fuel_vs_peers
         from {m}.dim_vehicles v
         left join days d on d.vin = v.vin
         left join faults f on f.vin = v.vin
+        left join {m}.fct_driving_behaviour b on b.vin = v.vin
         where not v.is_unknown_member
     """,
     "recent_calls": """

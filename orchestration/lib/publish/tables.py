@@ -108,6 +108,11 @@ vehicles = sa.Table(
     sa.Column("driving_score", sa.Float),
     sa.Column("km_last_30_days", sa.Float),
     sa.Column("last_active_date", sa.Date),
+    # against peers of the same model and route type (fct_driving_behaviour)
+    sa.Column("driving_peer_percentile", sa.Float),
+    sa.Column("harsh_braking_vs_peers", sa.Float),
+    sa.Column("over_speed_vs_peers", sa.Float),
+    sa.Column("fuel_vs_peers", sa.Float),
     **CLUSTERED,
 )
 
