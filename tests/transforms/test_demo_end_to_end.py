@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_hub
-from tests.transforms.conftest import run_dbt
+from tests.transforms.conftest import UNSCORED, run_dbt
 
 
 @pytest.mark.slow
@@ -18,7 +18,7 @@ def test_demo_identity_meets_targets(data_dir: Path, tmp_path: Path) -> None:
     run_hub("simulate", "--scale", "demo", "--seed", "42", data_dir=data_dir)
     run_hub("ingest", data_dir=data_dir)
     warehouse = data_dir / "warehouse.duckdb"
-    run_dbt("build", warehouse=warehouse, work_dir=tmp_path)
+    run_dbt("build", *UNSCORED, warehouse=warehouse, work_dir=tmp_path)
 
     report = run_hub("identity", "evaluate", "--min-precision", "0.99", "--min-recall", "0.95", data_dir=data_dir)
     precision = float(re.search(r"^precision: ([\d.]+)$", report.stdout, re.M).group(1))
