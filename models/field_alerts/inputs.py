@@ -14,7 +14,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-_PERIOD = "select min(created_date), max(created_date) from marts.fct_work_orders"
+# the days anything was reported: the same period as marts.fct_failure_exposure_weekly
+_PERIOD = """
+    select min(reported_date), max(reported_date) from (
+        select created_date as reported_date from marts.fct_work_orders
+        union all
+        select failure_date from marts.fct_component_failures
+    ) as reported
+"""
 _BATCHES = """
     select model_code, build_batch, min(build_month) as build_month, in_service_from, count(*) as vehicles
     from marts.dim_field_vehicles

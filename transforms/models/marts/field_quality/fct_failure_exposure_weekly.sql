@@ -1,7 +1,9 @@
 -- Failures against exposure per vehicle model x component x build batch x region x week:
 -- the rates R&D and the "Field quality" dashboard compare. Exposure is counted within the
--- period the warehouse holds (first to last work-order day), so the first and last weeks
--- may be partial: vehicle-days say how much of them there is.
+-- period the warehouse holds, so the first and last weeks
+-- may be partial: vehicle-days say how much of them there is. The period runs from the
+-- first to the last day anything was reported (a work order, a failure); a week in which
+-- nothing at all was reported or driven has no row.
 with
 
 vehicles as (
@@ -24,14 +26,25 @@ fault_codes as (
     select * from {{ ref('fault_codes') }}
 ),
 
+reported_days as (
+    select created_date as reported_date from work_orders
+    union
+    select failure_date from failures
+),
+
 period as (
-    select min(created_date) as start_date, max(created_date) as end_date
-    from work_orders
+    select min(reported_date) as start_date, max(reported_date) as end_date
+    from reported_days
 ),
 
 weeks as (
-    select distinct cast({{ dbt.date_trunc('week', 'created_date') }} as date) as week_start
-    from work_orders
+    select distinct cast({{ dbt.date_trunc('week', 'reported_date') }} as date) as week_start
+    from reported_days
+    union
+    select distinct cast({{ dbt.date_trunc('week', 'activity_date') }} as date)
+    from telematics
+    cross join period
+    where telematics.activity_date between period.start_date and period.end_date
 ),
 
 components as (
