@@ -17,9 +17,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from hub.text import char_ngrams
 
-TOP_TERMS = 40
+TOP_TERMS = 24
 MAX_DOCUMENT_SHARE = 0.2
-MAX_CASES = 200_000  # the most recent resolved cases
+MAX_CASES = 100_000  # the most recent resolved cases: at most 2.4 M served term rows
 
 
 @dataclass
