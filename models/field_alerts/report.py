@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -130,6 +130,4 @@ def recent_since(serving_url: str, days: int = RECENT_DAYS) -> date | None:
         engine.dispose()
     if latest is None:
         return None
-    from datetime import timedelta
-
     return _as_date(latest) - timedelta(days=days)
