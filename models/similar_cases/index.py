@@ -47,12 +47,21 @@ class CaseIndex:
         vectorizer.idf_ = self.idf
         return vectorizer.transform(texts)
 
-    def top(self, texts: list[str], k: int) -> np.ndarray:
-        """Row numbers of the k best cases per query (ties by work order id)."""
-        scores = (self.query_vector(texts) @ self.weights.T).toarray()
+    def top(self, texts: list[str], k: int, chunk: int = 256) -> np.ndarray:
+        """Row numbers of the k best cases per query, best first (ties by work order id).
+
+        Queries are scored `chunk` at a time: a dense block of scores per chunk, never the
+        whole query x case matrix (20,000 x 100,000 doubles would be 16 GB)."""
+        queries = self.query_vector(texts)
         ids = self.cases["work_order_id"].to_numpy()
-        order = np.lexsort((np.broadcast_to(ids, scores.shape), -scores), axis=-1)
-        return order[:, :k]
+        width = min(4 * k, len(ids))
+        rows = []
+        for start in range(0, queries.shape[0], chunk):
+            scores = (queries[start:start + chunk] @ self.weights.T).toarray()
+            candidates = np.argpartition(-scores, width - 1, axis=1)[:, :width]
+            for row, picked in zip(scores, candidates, strict=True):
+                rows.append(sorted(picked, key=lambda j, row=row: (-row[j], ids[j]))[:k])
+        return np.array(rows, dtype=np.int64).reshape(len(rows), -1)
 
 
 def fit_index(cases: pd.DataFrame) -> CaseIndex:
