@@ -172,6 +172,11 @@ def test_same_unified_customers(postgres_build: dict, built_fixture: Path) -> No
     ("fct_telematics_daily", "vehicle_day_id"),
     ("fct_purchases", "purchase_id"),
     ("fct_consents", "consent_id"),
+    ("dim_field_vehicles", "vin"),
+    ("fct_component_failures", "failure_id"),
+    ("fct_failure_exposure_weekly", "cell_week_id"),
+    ("fct_field_failure_rates_weekly", "rate_week_id"),
+    ("fct_driving_behaviour", "vin"),
 ])
 def test_mart_rows_match_duckdb(postgres_build: dict, built_fixture: Path, mart: str, key: str) -> None:
     """Column for column, the same values: the portable SQL means the same on both."""
