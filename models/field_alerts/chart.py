@@ -35,7 +35,8 @@ def rate_chart(days: Sequence[date], rate: Sequence[float | None], baseline: Seq
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{LEFT - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{v:.2f}</text>')
     for i in sorted({0, n // 2, n - 1}):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 18}" font-size="10" text-anchor="middle">'
+        anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 18}" font-size="10" text-anchor="{anchor}">'
                      f'{escape(str(days[i]))}</text>')
     if opened in days:
         i = list(days).index(opened)
