@@ -47,8 +47,9 @@ class Detection:
     alert_days: pd.DataFrame  # one row per alert and day: the rate series and the state that day
 
 
-def severity(observed: float, ratio: float) -> str:
-    """How loudly to ring: by the rate ratio and how many failures stand behind it."""
+def severity(failures: float, ratio: float) -> str:
+    """How loudly to ring: by the peak rate ratio and how many failures stand behind the
+    alert (since the window it first signalled on)."""
     if ratio >= 5 and observed >= 8:
         return "high"
     if ratio >= 3 and observed >= 5:
@@ -99,7 +100,7 @@ def _alerts_of_level(
             since = int(data_failures(data, level, cell, comp)[opened - config.window_days + 1:end + 1].sum())
             alerts.append([
                 alert_id, level.level, model, component, batch, states[-1],
-                severity(level.observed[peak, cell, comp], ratio[peak, cell, comp]),
+                severity(since, ratio[peak, cell, comp]),
                 dates[opened], dates[last], dates[closed] if closed is not None else None, dates[-1],
                 float(o), float(e), float(ratio[last, cell, comp]), float(level.p_value[last, cell, comp]),
                 float(level.q_value[last, cell, comp]), float(ratio[opened:end + 1, cell, comp].max()), since,
