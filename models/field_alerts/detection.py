@@ -50,9 +50,9 @@ class Detection:
 def severity(failures: float, ratio: float) -> str:
     """How loudly to ring: by the peak rate ratio and how many failures stand behind the
     alert (since the window it first signalled on)."""
-    if ratio >= 5 and observed >= 8:
+    if ratio >= 5 and failures >= 8:
         return "high"
-    if ratio >= 3 and observed >= 5:
+    if ratio >= 3 and failures >= 5:
         return "medium"
     return "low"
 
