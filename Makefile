@@ -34,6 +34,10 @@ install-system:
 	@if [ ! -x $(PG_BIN)/initdb ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; \
 	fi
+	@# field-alert PDFs (WeasyPrint): pango, and a CJK font for the Chinese fault texts
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list :lang=zh | grep -q .; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk >/dev/null; \
+	fi
 
 simulate: install
 	$(HUB) simulate --scale demo --seed $(SEED)

@@ -59,7 +59,9 @@ _LISTS = {
         'select customer_id as "_owner", vin, model_code as "modelCode", model_name as "modelName", '
         'build_batch as "buildBatch", engine_type as "engineType", owned_from as "ownedFrom", '
         'active_fault_count as "activeFaultCount", driving_score as "drivingScore", '
-        'km_last_30_days as "kmLast30Days", last_active_date as "lastActiveDate" '
+        'km_last_30_days as "kmLast30Days", last_active_date as "lastActiveDate", '
+        'driving_peer_percentile as "drivingPeerPercentile", harsh_braking_vs_peers as "harshBrakingVsPeers", '
+        'over_speed_vs_peers as "overSpeedVsPeers", fuel_vs_peers as "fuelVsPeers" '
         "from vehicles where customer_id in :ids order by vin"
     ),
     "recentCalls": _expanding(

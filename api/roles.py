@@ -28,6 +28,7 @@ _SCREEN_POP = {
     "Consent": ALL,
     "OfferResponse": ALL,
     "ChurnReason": ALL,
+    "SimilarCase": ALL,
     **_PAGING,
 }
 # the contact engine's write-backs (docs/writeback.md)
@@ -46,11 +47,16 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
-        "Query": frozenset({"customer", "servingBuild"}),
+        "Query": frozenset({"customer", "servingBuild", "fieldAlerts", "fieldAlert"}),
         "Customer": frozenset({"id", "vehicles"}),
         "Vehicle": ALL,
         "VehicleHealth": ALL,
         "Build": ALL,
+        # field alerts and their evidence: vehicles, work orders, masked texts; no person
+        "FieldAlert": ALL,
+        "FieldAlertDay": ALL,
+        "FieldFailure": ALL,
+        "FieldCount": ALL,
     },
     "executive": {
         "Query": ALL,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from api.resolvers import customer, phone, query, vehicle
-from api.resolvers import marketing, writeback
+from api.resolvers import customer, field_alert, marketing, phone, query, similar_case, vehicle, writeback
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS}
 # after customer: its openWorkOrders resolver is replaced by one that merges live write-backs
 RESOLVERS |= writeback.RESOLVERS
 RESOLVERS |= marketing.RESOLVERS
+RESOLVERS |= field_alert.RESOLVERS
+RESOLVERS |= similar_case.RESOLVERS
 
 __all__ = ["RESOLVERS"]

@@ -75,6 +75,35 @@ create table marts.fct_offer_responses (
 create table marts.ops_watermark (watermark_id varchar, ops_seq bigint, event_count bigint);
 create table intermediate.int_crm_customers_resolved (
     crm_customer_id varchar, customer_id varchar, anchor_crm_customer_id varchar, assigned_at timestamp);
+create table marts.fct_field_alerts (
+    alert_id varchar, alert_level varchar, model_code varchar, component varchar, build_batch varchar,
+    alert_state varchar, severity varchar, window_days integer, observed_failures double,
+    expected_failures double, rate_ratio double, peak_rate_ratio double, p_value double, q_value double,
+    failures_since_opened integer, affected_vehicle_count bigint, affected_batch_count bigint,
+    affected_region_count bigint, work_order_count bigint, call_count bigint, opened_date date,
+    last_signal_date date, closed_date date, as_of_date date);
+create table marts.fct_field_alert_days (
+    alert_day_id varchar, alert_id varchar, alert_state varchar, is_signal boolean, observed_failures double,
+    expected_failures double, vehicle_days double, rate_per_1000_vehicle_days double,
+    baseline_per_1000_vehicle_days double, q_value double, activity_date date);
+create table marts.fct_field_alert_failures (
+    alert_failure_id varchar, alert_id varchar, failure_id varchar, vin varchar, work_order_id varchar,
+    call_id varchar, model_code varchar, build_batch varchar, region_office varchar, route_type varchar,
+    component varchar, fault_code varchar, has_work_order boolean, has_telematics boolean,
+    work_order_category varchar, work_order_status varchar, fault_description varchar, failure_date date);
+create table marts.fct_field_failure_rates_weekly (
+    rate_week_id varchar, model_code varchar, component varchar, region_office varchar,
+    vehicles_in_service hugeint, vehicle_days hugeint, km_driven double, failure_count hugeint,
+    failures_per_1000_vehicle_days double, week_start date);
+create table marts.fct_resolved_cases (
+    work_order_id varchar, vin varchar, work_order_category varchar, component varchar, fault_code varchar,
+    fault_description varchar, resolution varchar, created_date date, resolved_date date,
+    created_at timestamp, resolved_at timestamp);
+create table marts.fct_driving_behaviour (
+    vin varchar, customer_id varchar, model_code varchar, route_type varchar, driving_peer_percentile double,
+    harsh_braking_vs_peers double, over_speed_vs_peers double, fuel_vs_peers double);
+create table marts.fct_similar_case_terms (
+    case_term_id varchar, term varchar, work_order_id varchar, weight double, idf double);
 """
 
 ROWS = f"""
@@ -135,6 +164,27 @@ insert into marts.ops_watermark values ('ops', 0, 0);
 insert into intermediate.int_crm_customers_resolved values
     ('CRM1', 'CU1', 'CRM1', now()), ('CRM2', 'CU1', 'CRM1', now()), ('CRM3', 'CU2', 'CRM3', now()),
     ('CRM4', 'CU3', 'CRM4', now());
+insert into marts.fct_field_alerts values
+    ('FA-J6P-aftertreatment-ALL-20260320', 'model', 'J6P', 'aftertreatment', null, 'new', 'high', 7, 12, 2.0,
+     6.0, 6.0, 1e-6, 1e-4, 12, 1, 1, 1, 1, 1, '2026-03-20', '2026-03-31', null, '2026-03-31');
+insert into marts.fct_field_alert_days values
+    ('D1', 'FA-J6P-aftertreatment-ALL-20260320', 'new', true, 12, 2.0, 7000, 1.71, 0.29, 1e-4, '2026-03-31');
+insert into marts.fct_field_alert_failures values
+    ('F1', 'FA-J6P-aftertreatment-ALL-20260320', '{VIN_A}|aftertreatment|1', '{VIN_A}', 'W2', 'C1', 'J6P',
+     'J6P-2412', '华北服务中心', 'long_haul', 'aftertreatment', '4364-18', true, true, 'repair', 'closed',
+     '司机反映：尿素故障灯亮，发动机限扭', '2026-03-21');
+insert into marts.fct_field_failure_rates_weekly values
+    ('R1', 'J6P', 'aftertreatment', '华北服务中心', 1, 7, 500.5, 1, 142.9, '2026-03-16');
+insert into marts.fct_resolved_cases values
+    ('W2', '{VIN_A}', 'repair', 'brakes', '117-1', '司机反映：制动气压低报警，刹车发软', '制动管路漏气，更换漏气管接头',
+     '2026-03-01', '2026-03-02', '2026-03-01 08:00:00', '2026-03-02 08:00:00'),
+    ('W3', '{VIN_B}', 'repair', 'aftertreatment', '4364-18', '客户报修：尿素故障灯亮，发动机限扭', '更换SCR催化器',
+     '2026-03-03', '2026-03-04', '2026-03-03 08:00:00', '2026-03-04 08:00:00');
+insert into marts.fct_driving_behaviour values
+    ('{VIN_A}', 'CU1', 'J6P', 'long_haul', 0.75, 1.5, 0.5, 1.02);
+insert into marts.fct_similar_case_terms values
+    ('t1', '气压', 'W2', 0.6, 2.0), ('t2', '刹车', 'W2', 0.5, 2.0), ('t3', '发软', 'W2', 0.4, 2.0),
+    ('t4', '尿素', 'W3', 0.6, 2.0), ('t5', '限扭', 'W3', 0.5, 2.0), ('t6', '故障灯', 'W3', 0.3, 1.5);
 """
 
 

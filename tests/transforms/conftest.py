@@ -14,6 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFORMS = ROOT / "transforms"
 DBT = Path(sys.executable).parent / "dbt"
+# Marts tagged `scored` read the models' output tables (schema `models`), which only the
+# Dagster model assets write: a dbt-only build leaves them out, as `cs_hub_dbt` does.
+UNSCORED = ("--exclude", "tag:scored")
 
 
 def run_dbt(
@@ -31,8 +34,7 @@ def run_dbt(
         **(env or {}),
     }
     if args and args[0] == "build" and not {"--select", "-s", "--exclude"} & set(args):
-        # marts tagged `scored` read the models' output tables, which only a hub build writes
-        args = (*args, "--exclude", "tag:scored")
+        args = (*args, *UNSCORED)
     proc = subprocess.run(
         [str(DBT), *args, "--profiles-dir", "."], cwd=TRANSFORMS, env=full_env, capture_output=True, text=True, timeout=900
     )
@@ -65,6 +67,6 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not (shared / "built").exists():
             warehouse.unlink(missing_ok=True)
             build_fixture_warehouse(warehouse)
-            run_dbt("build", warehouse=warehouse, work_dir=shared)
+            run_dbt("build", *UNSCORED, warehouse=warehouse, work_dir=shared)
             (shared / "built").touch()
     return warehouse

@@ -28,6 +28,13 @@ SOURCES = [
         "ops_watermark",
         "fct_customer_scores",
         "fct_cross_sell_propensities",
+        "fct_field_alerts",
+        "fct_field_alert_days",
+        "fct_field_alert_failures",
+        "fct_field_failure_rates_weekly",
+        "fct_resolved_cases",
+        "fct_similar_case_terms",
+        "fct_driving_behaviour",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

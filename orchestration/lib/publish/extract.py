@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.lib.publish.field_quality import FIELD_QUALITY_QUERIES
+
 RECENT_CALLS_PER_CUSTOMER = 20
 HEALTH_WINDOW_DAYS = 30
 # driving score: 100 minus this many points per harsh/over-speed/overload event per 100 km
@@ -74,10 +76,12 @@ QUERIES: dict[str, str] = {
             cast(f.active_fault_count as integer) as active_fault_count,
             case when d.km > 0
                 then round(greatest(0, 100 - {points} * d.events * 100 / d.km), 1) end as driving_score,
-            cast(d.km as double) as km_last_30_days, d.last_active_date
+            cast(d.km as double) as km_last_30_days, d.last_active_date,
+            b.driving_peer_percentile, b.harsh_braking_vs_peers, b.over_speed_vs_peers, b.fuel_vs_peers
         from {m}.dim_vehicles v
         left join days d on d.vin = v.vin
         left join faults f on f.vin = v.vin
+        left join {m}.fct_driving_behaviour b on b.vin = v.vin
         where not v.is_unknown_member
     """,
     "recent_calls": """
@@ -137,6 +141,7 @@ QUERIES: dict[str, str] = {
     """,
 }
 
+QUERIES.update(FIELD_QUALITY_QUERIES)
 
 SOURCES = ["customer_profile", "fct_customer_scores", "fct_cross_sell_propensities", "fct_consents", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
 

@@ -111,6 +111,11 @@ vehicles = sa.Table(
     sa.Column("driving_score", sa.Float),
     sa.Column("km_last_30_days", sa.Float),
     sa.Column("last_active_date", sa.Date),
+    # against peers of the same model and route type (fct_driving_behaviour)
+    sa.Column("driving_peer_percentile", sa.Float),
+    sa.Column("harsh_braking_vs_peers", sa.Float),
+    sa.Column("over_speed_vs_peers", sa.Float),
+    sa.Column("fuel_vs_peers", sa.Float),
     **CLUSTERED,
 )
 
@@ -219,6 +224,121 @@ customer_offer_responses = sa.Table(
     sa.Column("offer_response", sa.String(16), nullable=False),
     sa.Column("response_channel", sa.String(16)),
     sa.Column("offer_id", sa.String(64)),
+    **CLUSTERED,
+)
+
+# Field quality (docs/field_quality.md): alerts and their evidence for R&D, rates for the
+# dashboard. Vehicles and work orders only: no customer, name or phone.
+field_alerts = sa.Table(
+    "field_alerts",
+    metadata,
+    sa.Column("alert_id", sa.String(96), primary_key=True),
+    sa.Column("alert_level", sa.String(8), nullable=False),
+    sa.Column("model_code", sa.String(32), nullable=False),
+    sa.Column("component", sa.String(32), nullable=False),
+    sa.Column("build_batch", sa.String(32)),
+    sa.Column("alert_state", sa.String(8), nullable=False),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("window_days", sa.Integer),
+    sa.Column("observed_failures", sa.Float),
+    sa.Column("expected_failures", sa.Float),
+    sa.Column("rate_ratio", sa.Float),
+    sa.Column("peak_rate_ratio", sa.Float),
+    sa.Column("p_value", sa.Float),
+    sa.Column("q_value", sa.Float),
+    sa.Column("failures_since_opened", sa.Integer),
+    sa.Column("affected_vehicle_count", sa.Integer),
+    sa.Column("affected_batch_count", sa.Integer),
+    sa.Column("affected_region_count", sa.Integer),
+    sa.Column("work_order_count", sa.Integer),
+    sa.Column("call_count", sa.Integer),
+    sa.Column("opened_date", sa.Date, nullable=False),
+    sa.Column("last_signal_date", sa.Date),
+    sa.Column("closed_date", sa.Date),
+    sa.Column("as_of_date", sa.Date),
+    **CLUSTERED,
+)
+
+field_alert_days = sa.Table(
+    "field_alert_days",
+    metadata,
+    sa.Column("alert_id", sa.String(96), primary_key=True),
+    sa.Column("activity_date", sa.Date, primary_key=True),
+    sa.Column("alert_state", sa.String(8)),
+    sa.Column("is_signal", sa.Boolean),
+    sa.Column("observed_failures", sa.Float),
+    sa.Column("expected_failures", sa.Float),
+    sa.Column("vehicle_days", sa.Float),
+    sa.Column("rate_per_1000_vehicle_days", sa.Float),
+    sa.Column("baseline_per_1000_vehicle_days", sa.Float),
+    sa.Column("q_value", sa.Float),
+    **CLUSTERED,
+)
+
+field_alert_failures = sa.Table(
+    "field_alert_failures",
+    metadata,
+    sa.Column("alert_id", sa.String(96), primary_key=True),
+    sa.Column("failure_id", sa.String(96), primary_key=True),
+    sa.Column("vin", sa.String(17), nullable=False),
+    sa.Column("work_order_id", sa.String(64)),
+    sa.Column("call_id", sa.String(64)),
+    sa.Column("build_batch", sa.String(32)),
+    sa.Column("region_office", sa.String(64)),
+    sa.Column("route_type", sa.String(16)),
+    sa.Column("fault_code", sa.String(32)),
+    sa.Column("work_order_category", sa.String(32)),
+    # free text with long digit runs masked in the mart (fct_field_alert_failures)
+    sa.Column("fault_description", sa.String(500)),
+    sa.Column("has_telematics", sa.Boolean),
+    sa.Column("failure_date", sa.Date, nullable=False),
+    **CLUSTERED,
+)
+
+field_failure_rates = sa.Table(
+    "field_failure_rates",
+    metadata,
+    sa.Column("model_code", sa.String(32), primary_key=True),
+    sa.Column("component", sa.String(32), primary_key=True),
+    sa.Column("region_office", sa.String(64), primary_key=True),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("vehicles_in_service", sa.Integer),
+    sa.Column("vehicle_days", sa.Integer),
+    sa.Column("km_driven", sa.Float),
+    sa.Column("failure_count", sa.Integer),
+    sa.Column("failures_per_1000_vehicle_days", sa.Float),
+    **CLUSTERED,
+)
+
+# Similar past cases (api.similar_cases): resolved work orders, no customer.
+similar_cases = sa.Table(
+    "similar_cases",
+    metadata,
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("work_order_category", sa.String(32)),
+    sa.Column("component", sa.String(32)),
+    sa.Column("fault_code", sa.String(32)),
+    sa.Column("fault_description", sa.String(500)),
+    sa.Column("resolution", sa.String(500)),
+    sa.Column("resolved_date", sa.Date),
+    **CLUSTERED,
+)
+
+similar_case_terms = sa.Table(
+    "similar_case_terms",
+    metadata,
+    # clustered by term: a query reads the posting lists of its n-grams
+    sa.Column("term", sa.String(16), primary_key=True),
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    **CLUSTERED,
+)
+
+similar_case_idf = sa.Table(
+    "similar_case_idf",
+    metadata,
+    sa.Column("term", sa.String(16), primary_key=True),
+    sa.Column("idf", sa.Float, nullable=False),
     **CLUSTERED,
 )
 
