@@ -41,3 +41,6 @@ def configure(level: int = logging.INFO) -> None:
     handler.addFilter(PiiFilter())
     root.addHandler(handler)
     root.setLevel(level)
+    # libraries that narrate every step at INFO (WeasyPrint renders each report in 7 steps)
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
