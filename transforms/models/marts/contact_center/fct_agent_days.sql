@@ -17,11 +17,11 @@ aggregated as (
         agent_id,
         interval_date as call_date,
         count(*) as handled_calls,
-        sum(handle_seconds) as handle_seconds,
-        sum(case when is_fcr_eligible then 1 else 0 end) as fcr_eligible_calls,
-        sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved_calls,
-        sum(case when has_survey then 1 else 0 end) as survey_responses,
-        sum(case when is_survey_satisfied then 1 else 0 end) as satisfied_responses
+        {{ total('handle_seconds') }} as handle_seconds,
+        {{ count_where("is_fcr_eligible") }} as fcr_eligible_calls,
+        {{ count_where("is_first_contact_resolved") }} as first_contact_resolved_calls,
+        {{ count_where("has_survey") }} as survey_responses,
+        {{ count_where("is_survey_satisfied") }} as satisfied_responses
     from answered
     group by agent_id, interval_date
 ),

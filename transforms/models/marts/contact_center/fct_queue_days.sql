@@ -18,15 +18,15 @@ interval_sums as (
     select
         queue_name,
         interval_date,
-        sum(offered_calls) as offered_calls,
-        sum(answered_calls) as answered_calls,
-        sum(abandoned_calls) as abandoned_calls,
-        sum(short_abandoned_calls) as short_abandoned_calls,
-        sum(transferred_calls) as transferred_calls,
-        sum(answered_within_service_level_calls) as answered_within_service_level_calls,
-        sum(answered_wait_seconds) as answered_wait_seconds,
-        sum(handle_seconds) as handle_seconds,
-        sum(staffed_seconds) as staffed_seconds
+        {{ total('offered_calls') }} as offered_calls,
+        {{ total('answered_calls') }} as answered_calls,
+        {{ total('abandoned_calls') }} as abandoned_calls,
+        {{ total('short_abandoned_calls') }} as short_abandoned_calls,
+        {{ total('transferred_calls') }} as transferred_calls,
+        {{ total('answered_within_service_level_calls') }} as answered_within_service_level_calls,
+        {{ total('answered_wait_seconds') }} as answered_wait_seconds,
+        {{ total('handle_seconds') }} as handle_seconds,
+        {{ total('staffed_seconds') }} as staffed_seconds
     from intervals
     group by queue_name, interval_date
 ),
@@ -35,10 +35,10 @@ call_sums as (
     select
         queue_name,
         interval_date,
-        sum(case when is_fcr_eligible then 1 else 0 end) as fcr_eligible_calls,
-        sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved_calls,
-        sum(case when has_survey then 1 else 0 end) as survey_responses,
-        sum(case when is_survey_satisfied then 1 else 0 end) as satisfied_responses
+        {{ count_where("is_fcr_eligible") }} as fcr_eligible_calls,
+        {{ count_where("is_first_contact_resolved") }} as first_contact_resolved_calls,
+        {{ count_where("has_survey") }} as survey_responses,
+        {{ count_where("is_survey_satisfied") }} as satisfied_responses
     from calls
     group by queue_name, interval_date
 ),

@@ -22,13 +22,13 @@ aggregated as (
         min(interval_date) as interval_date,
         min(half_hour_of_day) as half_hour_of_day,
         count(*) as offered_calls,
-        sum(case when is_answered then 1 else 0 end) as answered_calls,
-        sum(case when is_abandoned then 1 else 0 end) as abandoned_calls,
-        sum(case when is_short_abandon then 1 else 0 end) as short_abandoned_calls,
-        sum(case when is_transferred then 1 else 0 end) as transferred_calls,
-        sum(case when is_answered_within_service_level then 1 else 0 end) as answered_within_service_level_calls,
-        sum(case when is_answered then queue_wait_seconds else 0 end) as answered_wait_seconds,
-        sum(handle_seconds) as handle_seconds,
+        {{ count_where("is_answered") }} as answered_calls,
+        {{ count_where("is_abandoned") }} as abandoned_calls,
+        {{ count_where("is_short_abandon") }} as short_abandoned_calls,
+        {{ count_where("is_transferred") }} as transferred_calls,
+        {{ count_where("is_answered_within_service_level") }} as answered_within_service_level_calls,
+        {{ total('case when is_answered then queue_wait_seconds else 0 end') }} as answered_wait_seconds,
+        {{ total('handle_seconds') }} as handle_seconds,
         count(distinct case when is_answered then agent_id end) as answering_agents
     from calls
     group by queue_name, interval_start_at

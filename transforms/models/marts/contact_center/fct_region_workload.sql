@@ -54,13 +54,13 @@ open_counts as (
     select
         region_office,
         count(*) as open_work_orders,
-        sum(case when engineer_id is null then 1 else 0 end) as unassigned_work_orders,
-        sum(case when is_sla_breached then 1 else 0 end) as overdue_work_orders,
-        sum(case when work_order_status = 'created' then 1 else 0 end) as open_created,
-        sum(case when work_order_status = 'dispatched' then 1 else 0 end) as open_dispatched,
-        sum(case when work_order_status = 'accepted' then 1 else 0 end) as open_accepted,
-        sum(case when work_order_status = 'on_site' then 1 else 0 end) as open_on_site,
-        sum(case when work_order_status = 'reopened' then 1 else 0 end) as open_reopened
+        {{ count_where("engineer_id is null") }} as unassigned_work_orders,
+        {{ count_where("is_sla_breached") }} as overdue_work_orders,
+        {{ count_where("work_order_status = 'created'") }} as open_created,
+        {{ count_where("work_order_status = 'dispatched'") }} as open_dispatched,
+        {{ count_where("work_order_status = 'accepted'") }} as open_accepted,
+        {{ count_where("work_order_status = 'on_site'") }} as open_on_site,
+        {{ count_where("work_order_status = 'reopened'") }} as open_reopened
     from open_orders
     group by region_office
 ),

@@ -37,11 +37,11 @@ created as (
 resolved as (
     select region_office, work_order_category, work_order_priority, resolved_date as activity_date,
         count(*) as resolved_work_orders,
-        sum(case when is_sla_met then 1 else 0 end) as resolved_within_sla_work_orders,
+        {{ count_where("is_sla_met") }} as resolved_within_sla_work_orders,
         sum(hours_to_resolve) as resolve_hours,
-        sum(case when is_reopened then 1 else 0 end) as reopened_work_orders,
-        sum(case when has_callback then 1 else 0 end) as callback_responses,
-        sum(case when is_callback_satisfied then 1 else 0 end) as callback_satisfied_responses
+        {{ count_where("is_reopened") }} as reopened_work_orders,
+        {{ count_where("has_callback") }} as callback_responses,
+        {{ count_where("is_callback_satisfied") }} as callback_satisfied_responses
     from orders
     where is_resolved
     group by 1, 2, 3, 4
