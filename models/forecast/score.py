@@ -1,0 +1,112 @@
+"""Score: the forecast for the next HORIZON_DAYS days and its Erlang C staffing plan, written
+to the warehouse schema `models` with the held-out metrics.
+
+models.call_forecast, one row per queue and interval:
+- forecast_kind 'future': the HORIZON_DAYS days after the history, from a model trained on
+  all of it;
+- forecast_kind 'holdout': the held-out weeks of the evaluation, each forecast by a model
+  trained only on the days before its week (dashboards show them beside what arrived).
+Staffing per interval: hub.erlang with the queue's AHT over its last AHT_WINDOW_DAYS days and
+the default target (80% in 20 s, occupancy at most 85%, shrinkage 30%).
+
+models.call_forecast_metrics, one row per training cut-off (a re-run replaces its row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from hub.erlang import required_agents
+from models.forecast import features as F
+from models.forecast.evaluate import Evaluation, evaluate
+from models.forecast.train import fit, predict
+
+MODEL_NAME = "hgb_poisson_v1"
+AHT_WINDOW_DAYS = 28
+HELD_OUT_WEEKS = 4
+FORECAST_TABLE = "models.call_forecast"
+METRICS_TABLE = "models.call_forecast_metrics"
+
+
+@dataclass
+class ForecastRun:
+    forecast: pd.DataFrame
+    evaluation: Evaluation
+    trained_through: pd.Timestamp
+
+
+def queue_aht(history: pd.DataFrame) -> dict[str, float]:
+    """Mean handle seconds per answered call of each queue over its last AHT_WINDOW_DAYS days
+    (the whole contact center's where a queue answered nothing)."""
+    recent = history[history["interval_start_at"] > history["interval_start_at"].max() - pd.Timedelta(days=AHT_WINDOW_DAYS)]
+    sums = recent.groupby("queue_name")[["handle_seconds", "answered_calls"]].sum()
+    overall = sums["handle_seconds"].sum() / max(sums["answered_calls"].sum(), 1)
+    return {q: (row.handle_seconds / row.answered_calls if row.answered_calls else overall) or 180.0
+            for q, row in sums.iterrows()}
+
+
+def staff(forecast: pd.DataFrame, aht: dict[str, float]) -> pd.DataFrame:
+    plans = [required_agents(calls, aht[queue]) for queue, calls in zip(forecast["queue_name"], forecast["forecast_calls"])]
+    return forecast.assign(
+        aht_seconds=forecast["queue_name"].map(aht),
+        agents_required=[p.agents for p in plans],
+        agents_scheduled=[p.scheduled_agents for p in plans],
+        expected_service_level=[p.service_level for p in plans],
+        expected_occupancy=[p.occupancy for p in plans],
+    )
+
+
+def build_forecast(history: pd.DataFrame, weeks: int = HELD_OUT_WEEKS) -> ForecastRun:
+    evaluation = evaluate(history, weeks)
+    future = F.future_intervals(history)
+    model = fit(F.frame(history, history), history["offered_calls"])
+    future = future.assign(forecast_calls=predict(model, F.frame(history, future)).to_numpy(),
+                           seasonal_naive_calls=float("nan"), forecast_kind="future")
+    holdout = evaluation.predictions[["queue_name", "interval_start_at", "forecast_calls", "seasonal_naive_calls"]]
+    rows = pd.concat([holdout.assign(forecast_kind="holdout"), future], ignore_index=True)
+    calendar = F.calendar_features(rows["interval_start_at"])
+    rows = rows.assign(interval_date=calendar["local_date"].dt.date, half_hour_of_day=calendar["half_hour_of_day"])
+    trained_through = history["interval_start_at"].max() + F.INTERVAL
+    rows = staff(rows, queue_aht(history)).assign(model_name=MODEL_NAME, trained_through=trained_through)
+    return ForecastRun(forecast=rows, evaluation=evaluation, trained_through=trained_through)
+
+
+def write(con: duckdb.DuckDBPyConnection, run: ForecastRun) -> None:
+    """Replace the forecast table and this cut-off's metrics row, in one transaction."""
+    e = run.evaluation
+    metrics = pd.DataFrame([{
+        "model_name": MODEL_NAME, "trained_through": run.trained_through,
+        "evaluated_at": datetime.now(UTC).replace(tzinfo=None),
+        "held_out_weeks": e.weeks, "held_out_first_date": e.first_day.date(), "held_out_last_date": e.last_day.date(),
+        "held_out_intervals": e.intervals, "held_out_calls": e.calls,
+        "model_wape": e.model.wape, "model_mape": e.model.mape,
+        "seasonal_naive_wape": e.baseline.wape, "seasonal_naive_mape": e.baseline.mape,
+        "wape_improvement": e.wape_improvement,
+    }])
+    columns = ["queue_name", "interval_start_at", "interval_date", "half_hour_of_day", "forecast_kind",
+               "forecast_calls", "seasonal_naive_calls", "aht_seconds", "agents_required", "agents_scheduled",
+               "expected_service_level", "expected_occupancy", "model_name", "trained_through"]
+    forecast = run.forecast[columns]  # noqa: F841 - read by DuckDB below
+    con.execute("begin")
+    try:
+        con.execute("create schema if not exists models")
+        con.execute(f"create or replace table {FORECAST_TABLE} as select * from forecast order by queue_name, interval_start_at")
+        con.execute(f"create table if not exists {METRICS_TABLE} as select * from metrics where false")
+        con.execute(f"delete from {METRICS_TABLE} where model_name = ? and trained_through = ?",
+                    [MODEL_NAME, run.trained_through.to_pydatetime()])
+        con.execute(f"insert into {METRICS_TABLE} select * from metrics")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def run_forecast(con: duckdb.DuckDBPyConnection, weeks: int = HELD_OUT_WEEKS) -> ForecastRun:
+    """Read history from the marts, forecast, plan staffing, write both tables."""
+    run = build_forecast(F.load_history(con), weeks)
+    write(con, run)
+    return run
