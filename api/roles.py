@@ -26,12 +26,14 @@ _SCREEN_POP = {
     "Lifecycle": ALL,
     **_PAGING,
 }
+# Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
+_KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
 
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": _SCREEN_POP,
-    "admin": _SCREEN_POP,
+    "admin": {**_SCREEN_POP, **_KPIS},
     # consent-aware marketing: segment and lifecycle, never contact details or history
     "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING},
     # field quality: vehicles and their health, no personal data
@@ -47,6 +49,7 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "Customer": _LIFECYCLE_ONLY,
         "Lifecycle": frozenset({"stage", "churnRisk", "valueCny", "callCount", "openWorkOrderCount"}),
         **_PAGING,
+        **_KPIS,
     },
 }
 

@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.defs.ingestion.assets import assets as ingestion_assets
 from orchestration.defs.ingestion.sensors import landing_files
+from orchestration.defs.models.forecast.assets import assets as forecast_assets
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
@@ -23,7 +24,7 @@ hub = HubResource()
 scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, cs_hub_dbt, *scored, *publish_assets],
+    assets=[*ingestion_assets, cs_hub_dbt, *scored, *publish_assets, *forecast_assets],
     asset_checks=checks,
     jobs=[hub_build],
     schedules=schedules,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.resolvers import customer, phone, query, vehicle
+from api.resolvers import customer, kpis, phone, query, vehicle
 
-RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS}
+RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
 
 __all__ = ["RESOLVERS"]

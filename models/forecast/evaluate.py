@@ -67,7 +67,7 @@ def evaluate(history: pd.DataFrame, weeks: int = 4) -> Evaluation:
     history = history.sort_values(["queue_name", "interval_start_at"]).reset_index(drop=True)
     local_day = (history["interval_start_at"] + F.LOCAL_OFFSET).dt.normalize()
     last_day = local_day.max()
-    days_needed = 7 * (weeks + 1) + F.LEVEL_LAG_DAYS
+    days_needed = 7 * (weeks + 1) + F.LEVEL_LAG_DAYS  # a training window before the first held-out week
     if (last_day - local_day.min()).days + 1 < days_needed:
         raise ValueError(f"history has {(last_day - local_day.min()).days + 1} days; evaluating {weeks} held-out "
                          f"weeks needs at least {days_needed}")

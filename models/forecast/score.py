@@ -75,10 +75,33 @@ def build_forecast(history: pd.DataFrame, weeks: int = HELD_OUT_WEEKS) -> Foreca
     return ForecastRun(forecast=rows, evaluation=evaluation, trained_through=trained_through)
 
 
+FORECAST_COLUMNS = {
+    "queue_name": "varchar", "interval_start_at": "timestamp", "interval_date": "date", "half_hour_of_day": "integer",
+    "forecast_kind": "varchar", "forecast_calls": "double", "seasonal_naive_calls": "double", "aht_seconds": "double",
+    "agents_required": "integer", "agents_scheduled": "integer", "expected_service_level": "double",
+    "expected_occupancy": "double", "model_name": "varchar", "trained_through": "timestamp",
+}
+METRICS_COLUMNS = {
+    "model_name": "varchar", "trained_through": "timestamp", "evaluated_at": "timestamp", "held_out_weeks": "integer",
+    "held_out_first_date": "date", "held_out_last_date": "date", "held_out_intervals": "bigint",
+    "held_out_calls": "bigint", "model_wape": "double", "model_mape": "double", "seasonal_naive_wape": "double",
+    "seasonal_naive_mape": "double", "wape_improvement": "double",
+}
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Both output tables, empty until a forecast is written (the scored marts read them)."""
+    con.execute("create schema if not exists models")
+    for table, columns in ((FORECAST_TABLE, FORECAST_COLUMNS), (METRICS_TABLE, METRICS_COLUMNS)):
+        ddl = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+        con.execute(f"create table if not exists {table} ({ddl})")
+
+
 def write(con: duckdb.DuckDBPyConnection, run: ForecastRun) -> None:
-    """Replace the forecast table and this cut-off's metrics row, in one transaction."""
+    """Replace the forecast and this cut-off's metrics row, in one transaction: a re-run of
+    the same history leaves the same rows."""
     e = run.evaluation
-    metrics = pd.DataFrame([{
+    metrics = pd.DataFrame([{  # noqa: F841 - read by DuckDB below
         "model_name": MODEL_NAME, "trained_through": run.trained_through,
         "evaluated_at": datetime.now(UTC).replace(tzinfo=None),
         "held_out_weeks": e.weeks, "held_out_first_date": e.first_day.date(), "held_out_last_date": e.last_day.date(),
@@ -87,26 +110,44 @@ def write(con: duckdb.DuckDBPyConnection, run: ForecastRun) -> None:
         "seasonal_naive_wape": e.baseline.wape, "seasonal_naive_mape": e.baseline.mape,
         "wape_improvement": e.wape_improvement,
     }])
-    columns = ["queue_name", "interval_start_at", "interval_date", "half_hour_of_day", "forecast_kind",
-               "forecast_calls", "seasonal_naive_calls", "aht_seconds", "agents_required", "agents_scheduled",
-               "expected_service_level", "expected_occupancy", "model_name", "trained_through"]
-    forecast = run.forecast[columns]  # noqa: F841 - read by DuckDB below
+    forecast = run.forecast  # noqa: F841 - read by DuckDB below
+    create_tables(con)
     con.execute("begin")
     try:
-        con.execute("create schema if not exists models")
-        con.execute(f"create or replace table {FORECAST_TABLE} as select * from forecast order by queue_name, interval_start_at")
-        con.execute(f"create table if not exists {METRICS_TABLE} as select * from metrics where false")
+        con.execute(f"delete from {FORECAST_TABLE}")
+        con.execute(f"insert into {FORECAST_TABLE} by name select {', '.join(FORECAST_COLUMNS)} from forecast "
+                    "order by queue_name, interval_start_at")
         con.execute(f"delete from {METRICS_TABLE} where model_name = ? and trained_through = ?",
                     [MODEL_NAME, run.trained_through.to_pydatetime()])
-        con.execute(f"insert into {METRICS_TABLE} select * from metrics")
+        con.execute(f"insert into {METRICS_TABLE} by name select {', '.join(METRICS_COLUMNS)} from metrics")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
 
 
-def run_forecast(con: duckdb.DuckDBPyConnection, weeks: int = HELD_OUT_WEEKS) -> ForecastRun:
-    """Read history from the marts, forecast, plan staffing, write both tables."""
-    run = build_forecast(F.load_history(con), weeks)
+def run_forecast(con: duckdb.DuckDBPyConnection, weeks: int = HELD_OUT_WEEKS) -> ForecastRun | None:
+    """Read history from the marts, forecast, plan staffing, write both tables. With too
+    little history to hold weeks out (a new deployment), leave both tables empty and return
+    None: the build goes on and publishes no forecast."""
+    history = F.load_history(con) if _has_intervals(con) else None
+    if history is None or not enough_history(history, weeks):
+        create_tables(con)
+        con.execute(f"delete from {FORECAST_TABLE}")
+        return None
+    run = build_forecast(history, weeks)
     write(con, run)
     return run
+
+
+def _has_intervals(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("select count(*) from marts.fct_queue_intervals").fetchone()[0] > 0
+
+
+def enough_history(history: pd.DataFrame, weeks: int) -> bool:
+    local_day = (history["interval_start_at"] + F.LOCAL_OFFSET).dt.normalize()
+    return (local_day.max() - local_day.min()).days + 1 >= days_needed(weeks)
+
+
+def days_needed(weeks: int) -> int:
+    return 7 * (weeks + 1) + F.LEVEL_LAG_DAYS
