@@ -6,7 +6,7 @@ hub.erlang on the published forecast, for the caller's target."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from api.profiles import BadArgument
 from api.store import Reader
@@ -14,7 +14,6 @@ from hub.erlang import required_agents
 
 MAX_INTERVAL_DAYS = 31
 MAX_DAYS = 400
-_DAY_START = "' 00:00:00'"  # plus the date: midnight, Beijing; periodStart converts to UTC below
 
 _COUNTS = ("offered_calls", "answered_calls", "abandoned_calls", "short_abandoned_calls",
            "answered_within_service_level_calls", "service_level_base_calls", "counted_abandoned_calls",
@@ -54,6 +53,11 @@ def parse_day(name: str, value: object) -> date:
         raise BadArgument(f"{name}={value!r}: must be a date YYYY-MM-DD") from None
 
 
+def _timestamp(value: object) -> datetime:
+    """SQLite hands timestamps back as text, PostgreSQL as datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
 def _ratio(numerator, denominator) -> dict:
     numerator, denominator = float(numerator or 0), float(denominator or 0)
     return {"value": numerator / denominator if denominator else None, "numerator": numerator,
@@ -62,7 +66,9 @@ def _ratio(numerator, denominator) -> dict:
 
 def _row(grain: str, row: dict) -> dict:
     day = parse_day("date", row["day"])
-    start = row.get("period_start") or f"{day - timedelta(days=1)} 16:00:00"  # Beijing midnight in UTC
+    start = row.get("period_start")
+    # the Beijing day starts at 16:00 UTC the day before (UTC+8, no daylight saving)
+    start = _timestamp(start) if start else datetime.combine(day, datetime.min.time()) - timedelta(hours=8)
     out = {
         "queue": row["queue_name"], "grain": grain, "periodStart": start, "date": day,
         "offered": int(row["offered_calls"] or 0), "answered": int(row["answered_calls"] or 0),
@@ -108,7 +114,7 @@ def staffing_plan(con: Reader, day: object, queue: str, service_level: float, an
         except ValueError as error:
             raise BadArgument(str(error).replace("target_service_level", "serviceLevel")) from None
         intervals.append({
-            "start": row["interval_start_at"], "forecastCalls": row["forecast_calls"], "ahtSeconds": row["aht_seconds"],
+            "start": _timestamp(row["interval_start_at"]), "forecastCalls": row["forecast_calls"], "ahtSeconds": row["aht_seconds"],
             "agents": plan.agents, "scheduledAgents": plan.scheduled_agents, "serviceLevel": plan.service_level,
             "occupancy": plan.occupancy, "averageSpeedOfAnswerSeconds": plan.average_speed_of_answer_seconds,
         })
