@@ -65,7 +65,7 @@ def calendar_features(intervals: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({
         "local_date": pd.to_datetime(local.dt.normalize()),
         "half_hour_of_day": (local.dt.hour * 2 + local.dt.minute // 30).astype("int64"),
-        "weekday": local.dt.weekday.astype("int64"),
+        "weekday": local.dt.day_of_week.astype("int64"),
         "is_holiday": days.map(holiday).astype("int64"),
         "is_day_before_holiday": days.map(before).astype("int64"),
     }, index=intervals.index)
