@@ -78,9 +78,10 @@ def evaluate(history: pd.DataFrame, weeks: int = 4) -> Evaluation:
         train = local_day < start
         test = (local_day >= start) & (local_day < start + pd.Timedelta(days=7))
         past = history[train]
-        model = fit(F.frame(past, past), past["offered_calls"])
+        # a week ahead: the one-week-lag model, as in score.py (seasonal-naive lags a week too)
+        model = fit(F.frame(past, past, lag_days=7), past["offered_calls"])
         held = history[test].reset_index(drop=True)
-        forecast = predict(model, F.frame(past, held)).to_numpy()
+        forecast = predict(model, F.frame(past, held, lag_days=7)).to_numpy()
         naive_keys = pd.MultiIndex.from_arrays([held["queue_name"], held["interval_start_at"] - pd.Timedelta(days=7)])
         naive = previous_week.reindex(naive_keys).fillna(0).to_numpy(dtype=float)
         actual = held["offered_calls"].to_numpy(dtype=float)

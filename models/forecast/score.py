@@ -2,8 +2,8 @@
 to the warehouse schema `models` with the held-out metrics.
 
 models.call_forecast, one row per queue and interval:
-- forecast_kind 'future': the HORIZON_DAYS days after the history, from a model trained on
-  all of it;
+- forecast_kind 'future': the HORIZON_DAYS days after the history, from models trained on
+  all of it (one per horizon week: the first week's features lag 7 days, the second's 14);
 - forecast_kind 'holdout': the held-out weeks of the evaluation, each forecast by a model
   trained only on the days before its week (dashboards show them beside what arrived).
 Staffing per interval: hub.erlang with the queue's AHT over its last AHT_WINDOW_DAYS days and
@@ -63,9 +63,15 @@ def staff(forecast: pd.DataFrame, aht: dict[str, float]) -> pd.DataFrame:
 def build_forecast(history: pd.DataFrame, weeks: int = HELD_OUT_WEEKS) -> ForecastRun:
     evaluation = evaluate(history, weeks)
     future = F.future_intervals(history)
-    model = fit(F.frame(history, history), history["offered_calls"])
-    future = future.assign(forecast_calls=predict(model, F.frame(history, future)).to_numpy(),
-                           seasonal_naive_calls=float("nan"), forecast_kind="future")
+    # a model per horizon week: days 1-7 see last week, days 8-14 the week before
+    week = ((future["interval_start_at"] - history["interval_start_at"].max() - F.INTERVAL) // pd.Timedelta(days=7))
+    forecast = pd.Series(0.0, index=future.index)
+    for lag_days in (7, 14):
+        rows = future[week == lag_days // 7 - 1]
+        model = fit(F.frame(history, history, lag_days), history["offered_calls"])
+        forecast[rows.index] = predict(model, F.frame(history, rows, lag_days)).to_numpy()
+    future = future.assign(forecast_calls=forecast.to_numpy(), seasonal_naive_calls=float("nan"),
+                           forecast_kind="future")
     holdout = evaluation.predictions[["queue_name", "interval_start_at", "forecast_calls", "seasonal_naive_calls"]]
     rows = pd.concat([holdout.assign(forecast_kind="holdout"), future], ignore_index=True)
     calendar = F.calendar_features(rows["interval_start_at"])

@@ -23,8 +23,8 @@ def make_pipeline() -> Pipeline:
     )
     trees = HistGradientBoostingRegressor(
         loss="poisson",
-        learning_rate=0.05,
-        max_iter=150,
+        learning_rate=0.1,
+        max_iter=300,
         max_leaf_nodes=15,
         min_samples_leaf=200,
         l2_regularization=1.0,
@@ -35,7 +35,7 @@ def make_pipeline() -> Pipeline:
     return Pipeline([("encode", encode), ("trees", trees)])
 
 
-def fit(features: pd.DataFrame, offered_calls: pd.Series) -> Pipeline:
+def fit(features: pd.DataFrame, offered_calls: pd.Series) -> Pipeline:  # features of features.frame
     """Train on intervals that have both level features (the first weeks of history have none)."""
     usable = features["level"].notna().to_numpy()
     model = make_pipeline()

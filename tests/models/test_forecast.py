@@ -18,9 +18,10 @@ from models.forecast.score import build_forecast
 from tests.conftest import run_hub
 
 
-def poisson_history(days: int = 70, seed: int = 7) -> pd.DataFrame:
+def poisson_history(days: int = 70, seed: int | None = 7) -> pd.DataFrame:
     """Two queues over `days` Beijing days from 2026-03-02 (a Monday): a day-time hump,
-    quieter weekends, 'b' at half of 'a'; counts drawn from Poisson with that rate."""
+    quieter weekends, 'b' at half of 'a'; counts drawn from Poisson with that rate (seed None:
+    the rate itself, in column `rate`)."""
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2026-03-01 16:00:00")  # Beijing midnight of 2026-03-02
     stamps = pd.date_range(start, periods=days * 48, freq="30min")
@@ -31,10 +32,20 @@ def poisson_history(days: int = 70, seed: int = 7) -> pd.DataFrame:
     rows = []
     for queue, scale in (("a", 1.0), ("b", 0.5)):
         rate = shape * weekend * scale
+        if seed is None:
+            rows.append(pd.DataFrame({"queue_name": queue, "interval_start_at": stamps, "rate": rate}))
+            continue
         offered = rng.poisson(rate)
         rows.append(pd.DataFrame({"queue_name": queue, "interval_start_at": stamps, "offered_calls": offered,
                                   "answered_calls": offered, "handle_seconds": offered * 200}))
     return pd.concat(rows, ignore_index=True)
+
+
+def oracle_wape(history: pd.DataFrame, result) -> float:
+    """WAPE of the true Poisson rate on the held-out intervals (the noise floor)."""
+    clean = poisson_history(days=126, seed=None)
+    held = result.predictions.merge(clean, on=["queue_name", "interval_start_at"], suffixes=("", "_rate"))
+    return float(np.abs(held["offered_calls"] - held["rate"]).sum() / held["offered_calls"].sum())
 
 
 def test_features_use_only_history_at_least_the_horizon_before() -> None:
@@ -58,10 +69,12 @@ def test_calendar_features_are_beijing_time_and_holidays() -> None:
 
 
 def test_model_beats_seasonal_naive_on_held_out_poisson_weeks() -> None:
-    result = evaluate(poisson_history(), weeks=2)
+    result = evaluate(poisson_history(days=126), weeks=2)
     # seasonal-naive carries last week's noise as well as this week's; a model of the rate does not
     assert result.wape_improvement >= 0.2, result.lines()
     assert result.intervals == 2 * 7 * 48 * 2
+    # and not far from a forecast that knew the true rate: what is left is Poisson noise
+    assert result.model.wape < 1.1 * oracle_wape(poisson_history(days=126), result), result.lines()
 
 
 def test_too_little_history_is_refused_with_what_it_needs() -> None:
