@@ -54,7 +54,7 @@ final as (
         call_id,
         customer_id,
         agent_id,
-        first_queue_name as queue_name,
+        coalesce(first_queue_name, 'unknown') as queue_name,
         -- attributes
         is_answered,
         is_abandoned,

@@ -33,7 +33,7 @@ open_orders as (
 ),
 
 recently_active as (
-    select distinct stages.region_office, stages.engineer_id
+    select distinct coalesce(stages.region_office, 'unknown') as region_office, stages.engineer_id
     from stages
     cross join as_of
     where stages.engineer_id is not null

@@ -36,9 +36,10 @@ final as (
         -- ids
         work_orders.work_order_id,
         -- attributes
-        work_orders.work_order_category,
-        work_orders.work_order_priority,
-        work_orders.region_office,
+        -- a missing attribute is 'unknown', so every order counts in the day and region marts
+        coalesce(work_orders.work_order_category, 'unknown') as work_order_category,
+        coalesce(work_orders.work_order_priority, 'unknown') as work_order_priority,
+        coalesce(work_orders.region_office, 'unknown') as region_office,
         work_orders.work_order_status,
         work_orders.sla_hours,
         work_orders.is_open,
