@@ -3,7 +3,8 @@
 # fresh demo key. Runs in the foreground; Ctrl-C (or SIGTERM) stops both servers.
 #
 #   scripts/serve.sh                      # the data in var/ (HUB_DATA_DIR to change it)
-#   API_PORT=8000 DAGSTER_PORT=3000 scripts/serve.sh
+#   API_PORT=8000 DAGSTER_PORT=3000 SUPERSET_PORT=8088 scripts/serve.sh
+#   SERVE_SUPERSET=0 scripts/serve.sh     # without Superset
 #
 # `make demo` calls it after simulating and building.
 set -euo pipefail
@@ -49,8 +50,10 @@ with_sigint "$BIN/hub" serve --port "$API_PORT" >"$LOGS/api.log" 2>&1 &
 pids+=($!)
 with_sigint "$BIN/dagster" dev -w workspace.yaml --port "$DAGSTER_PORT" >"$LOGS/dagster.log" 2>&1 &
 pids+=($!)
-# Superset (dashboards) when its virtualenv is installed (make superset-install)
-if [ -x .superset-venv/bin/superset ]; then
+# Superset (dashboards) when its virtualenv is installed (make superset-install); SERVE_SUPERSET=0 skips it
+WITH_SUPERSET=0
+[ -x .superset-venv/bin/superset ] && [ "${SERVE_SUPERSET:-1}" != 0 ] && WITH_SUPERSET=1
+if [ $WITH_SUPERSET = 1 ]; then
     SUPERSET_PORT=$SUPERSET_PORT with_sigint scripts/superset.sh >"$LOGS/superset.log" 2>&1 &
     pids+=($!)
 fi
@@ -70,8 +73,8 @@ wait_for() {  # url, name, log[, half-seconds]: poll until the server answers; f
 }
 wait_for "http://127.0.0.1:$API_PORT/health" "the API" "$LOGS/api.log"
 wait_for "http://127.0.0.1:$DAGSTER_PORT/server_info" "the Dagster UI" "$LOGS/dagster.log"
-SUPERSET_LINE="Superset      not installed (make superset-install)"
-if [ -x .superset-venv/bin/superset ]; then
+SUPERSET_LINE="Superset      not served (make superset-install; SERVE_SUPERSET=${SERVE_SUPERSET:-1})"
+if [ $WITH_SUPERSET = 1 ]; then
     wait_for "http://127.0.0.1:$SUPERSET_PORT/health" "Superset" "$LOGS/superset.log" 720  # first start provisions
     SUPERSET_LINE="Superset      http://127.0.0.1:$SUPERSET_PORT  (user admin, password ${SUPERSET_ADMIN_PASSWORD:-admin}; logs: $LOGS/superset.log)"
 fi
