@@ -122,15 +122,22 @@ def wait_for(condition, seconds: float, what: str):
 ERROR_SELECTOR = "[role=alert], .ant-alert-error, [data-test=alert-error], [data-test=error-tooltip]"
 
 
+LOADING_SELECTOR = "[data-test=loading-indicator], .loading, [aria-label*=oading]"
+
+
 def chart_state(holder) -> str:
-    """'data', 'error: ...' or 'loading' for one chart on the dashboard."""
+    """'data', 'error: ...' or 'loading' for one chart on the dashboard. A chart still
+    querying shows a spinner and "Waiting on <database>"; one with data shows an ECharts
+    canvas, table cells or a big number under its title."""
     from selenium.webdriver.common.by import By
 
     text = holder.text
     errors = holder.find_elements(By.CSS_SELECTOR, ERROR_SELECTOR)
     if errors or "No results were returned" in text or "Unexpected error" in text:
         return f"error: {(errors[0].text if errors else text)[:300]}"
-    if holder.find_elements(By.CSS_SELECTOR, "canvas, svg path, tbody tr td"):
+    if "Waiting on" in text or holder.find_elements(By.CSS_SELECTOR, LOADING_SELECTOR):
+        return "loading"
+    if holder.find_elements(By.CSS_SELECTOR, "canvas, tbody tr td"):
         return "data"
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= 2 and any(ch.isdigit() for ch in lines[-1]):  # a big number under its title
