@@ -10,13 +10,17 @@ HUB := $(VENV_BIN)/hub
 SEED ?= 42
 
 PG_BIN := /usr/lib/postgresql/15/bin
+# Superset has its own virtualenv: it pins SQLAlchemy<2 and pandas<2.2 (superset/requirements.lock)
+SUPERSET_VENV := .superset-venv
 
+.PHONY: superset-install superset
 .PHONY: install install-system demo serve test test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
 	@echo "make demo   - install, simulate demo data, build the hub (ingest, dbt, quality gate, publish),"
 	@echo "              then serve the API (GraphiQL) and the Dagster UI and print a demo key"
 	@echo "make serve  - serve what is already built"
+	@echo "make superset - provision and serve the Superset dashboards (beside make serve, port 8088)"
 	@echo "make test   - install and run the test suite"
 
 $(UV):
@@ -38,6 +42,22 @@ install-system:
 	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list :lang=zh | grep -q .; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk >/dev/null; \
 	fi
+	@# the dashboards' browser test drives Debian's Chromium (never a downloaded browser)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# Superset in its own virtualenv from the lock file; quick when already installed.
+$(SUPERSET_VENV)/.installed: $(UV) superset/requirements.lock
+	@[ -x $(SUPERSET_VENV)/bin/python ] || $(UV) venv --python $(PYTHON) $(SUPERSET_VENV)
+	$(UV) pip sync --python $(SUPERSET_VENV)/bin/python superset/requirements.lock
+	@touch $@
+
+superset-install: $(SUPERSET_VENV)/.installed
+
+# Provision Superset (admin user, dashboards from code) over the built hub and serve it on :8088.
+superset: install superset-install
+	scripts/superset.sh
 
 simulate: install
 	$(HUB) simulate --scale demo --seed $(SEED)
@@ -45,7 +65,7 @@ simulate: install
 ingest: install
 	$(HUB) ingest
 
-demo: install
+demo: install superset-install
 	$(HUB) simulate --scale demo --seed $(SEED)
 	$(HUB) build
 	@echo
@@ -57,7 +77,7 @@ demo: install
 serve: install
 	scripts/serve.sh
 
-test: install install-system
+test: install install-system superset-install
 	$(VENV_BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install

@@ -37,12 +37,14 @@ _WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
 _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
 EXPORT_ROLES = frozenset({"marketer"})
+# Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
+_KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
 _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
 
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, **_WRITE_BACK},
+    "admin": {**_SCREEN_POP, **_WRITE_BACK, **_KPIS},
     # consent-aware marketing: segment and lifecycle, never contact details or history
     "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
     # field quality: vehicles and their health, no personal data
@@ -63,6 +65,7 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "Customer": _LIFECYCLE_ONLY,
         "Lifecycle": frozenset({"stage", "churnRisk", "valueCny", "callCount", "openWorkOrderCount"}),
         **_PAGING,
+        **_KPIS,
     },
 }
 

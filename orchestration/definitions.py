@@ -13,6 +13,7 @@ from orchestration.defs.ingestion.assets import assets as ingestion_assets
 from orchestration.defs.ingestion.sensors import landing_files
 from orchestration.defs.ingestion.ops_sensor import ops_writebacks
 from orchestration.defs.models.assets import assets as model_assets, model_retrain, weekly_model_retrain
+from orchestration.defs.models.forecast.assets import assets as forecast_assets
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
@@ -26,7 +27,10 @@ hub = HubResource()
 scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, cs_hub_dbt, *model_assets, *scored, *publish_assets, *field_quality_assets],
+    assets=[
+        *ingestion_assets, cs_hub_dbt, *model_assets, *forecast_assets, *scored, *publish_assets,
+        *field_quality_assets,
+    ],
     asset_checks=checks,
     jobs=[hub_build, model_retrain],
     schedules=[*schedules, weekly_model_retrain],

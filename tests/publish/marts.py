@@ -188,6 +188,51 @@ insert into marts.fct_similar_case_terms values
 """
 
 
+# Contact-centre KPI and forecast marts (docs/contact_center.md): their columns as dbt builds them.
+CONTACT_CENTER_SCHEMA = """
+create table marts.fct_queue_intervals (queue_interval_id varchar, queue_name varchar, interval_date date, half_hour_of_day integer, interval_start_at timestamp, offered_calls bigint, answered_calls bigint, abandoned_calls bigint, short_abandoned_calls bigint, transferred_calls bigint, answering_agents bigint, answered_within_service_level_calls bigint, service_level_base_calls bigint, service_level double, counted_abandoned_calls bigint, abandon_rate double, answered_wait_seconds bigint, average_speed_of_answer_seconds double, handle_seconds bigint, average_handle_seconds double, staffed_seconds bigint, occupancy double);
+create table marts.fct_queue_days (queue_day_id varchar, queue_name varchar, call_date date, offered_calls bigint, answered_calls bigint, abandoned_calls bigint, short_abandoned_calls bigint, transferred_calls bigint, answered_within_service_level_calls bigint, service_level_base_calls bigint, service_level double, counted_abandoned_calls bigint, abandon_rate double, answered_wait_seconds bigint, average_speed_of_answer_seconds double, handle_seconds bigint, average_handle_seconds double, staffed_seconds bigint, occupancy double, first_contact_resolved_calls bigint, fcr_eligible_calls bigint, first_contact_resolution double, satisfied_responses bigint, survey_responses bigint, csat double);
+create table marts.fct_agent_days (agent_day_id varchar, agent_id varchar, call_date date, handled_calls bigint, handle_seconds bigint, average_handle_seconds double, first_contact_resolved_calls bigint, fcr_eligible_calls bigint, first_contact_resolution double, satisfied_responses bigint, survey_responses bigint, csat double);
+create table marts.fct_work_order_sla (work_order_id varchar, work_order_category varchar, work_order_priority varchar, region_office varchar, work_order_status varchar, sla_hours bigint, is_open boolean, is_resolved boolean, is_sla_met boolean, is_sla_breached boolean, is_reopened boolean, has_callback boolean, is_callback_satisfied boolean, callback_score bigint, created_hours double, dispatched_hours double, accepted_hours double, on_site_hours double, resolved_to_closed_hours double, hours_to_resolve double, sla_share_used double, created_date date, resolved_date date, created_at timestamp, sla_due_at timestamp, first_resolved_at timestamp, as_of_at timestamp);
+create table marts.fct_work_order_days (work_order_day_id varchar, region_office varchar, work_order_category varchar, work_order_priority varchar, activity_date date, created_work_orders bigint, resolved_work_orders bigint, backlog_work_orders bigint, resolved_within_sla_work_orders bigint, sla_compliance double, resolve_hours double, average_resolve_hours double, reopened_work_orders bigint, reopen_rate double, callback_satisfied_responses bigint, callback_responses bigint, callback_satisfaction double);
+create table marts.fct_region_workload (region_office varchar, engineers_on_duty bigint, open_work_orders bigint, unassigned_work_orders bigint, overdue_work_orders bigint, open_created bigint, open_dispatched bigint, open_accepted bigint, open_on_site bigint, open_reopened bigint, open_work_orders_per_engineer double, as_of_at timestamp);
+create table marts.fct_queue_interval_forecasts (queue_interval_id varchar, queue_name varchar, forecast_kind varchar, model_name varchar, interval_date date, half_hour_of_day integer, interval_start_at timestamp, trained_through timestamp, forecast_calls double, seasonal_naive_calls double, actual_calls bigint, aht_seconds double, agents_required integer, agents_scheduled integer, expected_service_level double, expected_occupancy double, answering_agents bigint, staffing_gap_agents bigint);
+create table marts.fct_forecast_accuracy (forecast_run_id varchar, model_name varchar, held_out_weeks integer, held_out_intervals bigint, held_out_calls bigint, held_out_first_date date, held_out_last_date date, trained_through timestamp, evaluated_at timestamp, model_wape double, model_mape double, seasonal_naive_wape double, seasonal_naive_mape double, wape_improvement double);
+"""
+
+# Service on 2026-03-30: 100 offered, 4 short abandons, 72 of 96 within 20 s; 2026-03-31:
+# 50 offered, 45 of 50. Repair on 2026-03-31: 10 offered, 5 of 10. The forecast of
+# 2026-04-01 09:00 Beijing is the Erlang C reference: 100 calls, AHT 180 s.
+CONTACT_CENTER_ROWS = """
+insert into marts.fct_queue_days (queue_day_id, queue_name, call_date, offered_calls, answered_calls, abandoned_calls,
+    short_abandoned_calls, transferred_calls, answered_within_service_level_calls, service_level_base_calls,
+    counted_abandoned_calls, answered_wait_seconds, handle_seconds, staffed_seconds, first_contact_resolved_calls,
+    fcr_eligible_calls, satisfied_responses, survey_responses) values
+    ('service|2026-03-30', 'service', '2026-03-30', 100, 90, 10, 4, 0, 72, 96, 6, 1800, 27000, 54000, 40, 50, 8, 10),
+    ('service|2026-03-31', 'service', '2026-03-31', 50, 48, 2, 0, 1, 45, 50, 2, 480, 14400, 28800, 30, 40, 3, 5),
+    ('repair|2026-03-31', 'repair', '2026-03-31', 10, 10, 0, 0, 0, 5, 10, 0, 300, 6000, 7200, 5, 10, 1, 2);
+insert into marts.fct_queue_intervals (queue_interval_id, queue_name, interval_date, half_hour_of_day, interval_start_at,
+    offered_calls, answered_calls, abandoned_calls, short_abandoned_calls, transferred_calls, answering_agents,
+    answered_within_service_level_calls, service_level_base_calls, counted_abandoned_calls, answered_wait_seconds,
+    handle_seconds, staffed_seconds) values
+    ('service|2026-03-31 01:00:00', 'service', '2026-03-31', 18, '2026-03-31 01:00:00', 20, 19, 1, 1, 0, 4, 18, 19, 0,
+     95, 5700, 7200);
+insert into marts.fct_queue_interval_forecasts (queue_interval_id, queue_name, forecast_kind, model_name, interval_date,
+    half_hour_of_day, interval_start_at, trained_through, forecast_calls, aht_seconds, agents_required,
+    agents_scheduled, expected_service_level, expected_occupancy) values
+    ('service|2026-04-01 01:00:00', 'service', 'future', 'hgb_poisson_v1', '2026-04-01', 18, '2026-04-01 01:00:00',
+     '2026-03-31 16:00:00', 100.0, 180.0, 14, 20, 0.888, 0.714),
+    ('service|2026-04-01 01:30:00', 'service', 'future', 'hgb_poisson_v1', '2026-04-01', 19, '2026-04-01 01:30:00',
+     '2026-03-31 16:00:00', 0.0, 180.0, 0, 0, 1.0, 0.0);
+insert into marts.fct_forecast_accuracy values
+    ('hgb_poisson_v1|2026-03-31 16:00:00', 'hgb_poisson_v1', 4, 9408, 8837, '2026-03-04', '2026-03-31',
+     '2026-03-31 16:00:00', '2026-03-31 16:05:00', 0.65, 0.53, 0.83, 0.78, 0.2168674698795181);
+insert into marts.fct_region_workload values ('华北服务中心', 3, 6, 1, 2, 1, 1, 2, 1, 1, 2.0, '2026-03-31 10:00:00');
+"""
+SCHEMA += CONTACT_CENTER_SCHEMA
+ROWS += CONTACT_CENTER_ROWS
+
+
 def make_warehouse(path: Path, extra_sql: str = "") -> Path:
     """Write the fixture warehouse at path (replacing it); extra_sql runs last to break it."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -177,6 +177,12 @@ def test_same_unified_customers(postgres_build: dict, built_fixture: Path) -> No
     ("fct_failure_exposure_weekly", "cell_week_id"),
     ("fct_field_failure_rates_weekly", "rate_week_id"),
     ("fct_driving_behaviour", "vin"),
+    ("fct_queue_intervals", "queue_interval_id"),
+    ("fct_queue_days", "queue_day_id"),
+    ("fct_agent_days", "agent_day_id"),
+    ("fct_work_order_sla", "work_order_id"),
+    ("fct_work_order_days", "work_order_day_id"),
+    ("fct_region_workload", "region_office"),
 ])
 def test_mart_rows_match_duckdb(postgres_build: dict, built_fixture: Path, mart: str, key: str) -> None:
     """Column for column, the same values: the portable SQL means the same on both."""

@@ -22,3 +22,17 @@
 {% macro hours_between(start_at, end_at) -%}
     cast({{ seconds_between(start_at, end_at) }} as double precision) / 3600
 {%- endmacro %}
+
+{#- Start of the 30-minute interval a UTC timestamp falls in (contact-centre intervals).
+    Asia/Shanghai is a whole number of hours from UTC, so UTC half hours are Beijing half
+    hours too. date_trunc and extract(minute) behave alike on DuckDB and PostgreSQL. -#}
+{% macro half_hour_start(utc_timestamp) -%}
+    {{ dbt.dateadd('minute', 'case when extract(minute from ' ~ utc_timestamp ~ ') >= 30 then 30 else 0 end',
+                   dbt.date_trunc('hour', utc_timestamp)) }}
+{%- endmacro %}
+
+{#- Which half hour of the Beijing day (0 = 00:00-00:30 ... 47 = 23:30-24:00). -#}
+{% macro local_half_hour_of_day(utc_timestamp) -%}
+    cast(extract(hour from {{ dbt.dateadd('hour', 8, utc_timestamp) }}) * 2
+        + case when extract(minute from {{ utc_timestamp }}) >= 30 then 1 else 0 end as integer)
+{%- endmacro %}

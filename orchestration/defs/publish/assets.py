@@ -35,6 +35,15 @@ SOURCES = [
         "fct_resolved_cases",
         "fct_similar_case_terms",
         "fct_driving_behaviour",
+        # contact-centre KPIs and the forecast (docs/contact_center.md)
+        "fct_queue_intervals",
+        "fct_queue_days",
+        "fct_agent_days",
+        "fct_work_order_sla",
+        "fct_work_order_days",
+        "fct_region_workload",
+        "fct_queue_interval_forecasts",
+        "fct_forecast_accuracy",
     )
 ] + [dg.AssetKey(["intermediate", "int_crm_customers_resolved"])]
 

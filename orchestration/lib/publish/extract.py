@@ -142,6 +142,18 @@ QUERIES: dict[str, str] = {
 }
 
 QUERIES.update(FIELD_QUALITY_QUERIES)
+# Contact-centre KPIs and forecast: the marts' columns as they are (surrogate ids dropped).
+QUERIES.update({
+    "queue_intervals": "select * exclude (queue_interval_id) from {m}.fct_queue_intervals",
+    "queue_days": "select * exclude (queue_day_id) from {m}.fct_queue_days",
+    "agent_days": "select * exclude (agent_day_id) from {m}.fct_agent_days",
+    "work_order_sla": "select * exclude (as_of_at) from {m}.fct_work_order_sla",
+    "work_order_days": "select * exclude (work_order_day_id) from {m}.fct_work_order_days",
+    "region_workload": "select * from {m}.fct_region_workload",
+    "interval_forecasts": "select * exclude (queue_interval_id) from {m}.fct_queue_interval_forecasts",
+    "forecast_accuracy": "select * exclude (forecast_run_id) from {m}.fct_forecast_accuracy",
+})
+
 
 SOURCES = ["customer_profile", "fct_customer_scores", "fct_cross_sell_propensities", "fct_consents", "dim_customer_phones", "customer_aliases", "dim_vehicles", "fct_calls", "fct_work_orders"]
 

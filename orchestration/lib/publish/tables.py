@@ -342,4 +342,131 @@ similar_case_idf = sa.Table(
     **CLUSTERED,
 )
 
+# Contact-centre KPIs, forecast and staffing (docs/contact_center.md): aggregates and work
+# orders without any customer: read by executives (GraphQL kpis, staffingPlan) and Superset.
+# Every ratio travels with its numerator and denominator, so any roll-up sums both.
+def _counts(*names: str) -> list[sa.Column]:
+    return [sa.Column(name, sa.BigInteger) for name in names]
+
+
+def _ratios(*names: str) -> list[sa.Column]:
+    return [sa.Column(name, sa.Float) for name in names]
+
+
+_CALL_MEASURES = (
+    "offered_calls", "answered_calls", "abandoned_calls", "short_abandoned_calls", "transferred_calls",
+    "answered_within_service_level_calls", "service_level_base_calls", "counted_abandoned_calls",
+    "answered_wait_seconds", "handle_seconds", "staffed_seconds",
+)
+_CALL_RATIOS = ("service_level", "abandon_rate", "average_speed_of_answer_seconds", "average_handle_seconds", "occupancy")
+
+queue_intervals = sa.Table(
+    "queue_intervals",
+    metadata,
+    sa.Column("queue_name", sa.String(64), primary_key=True),
+    sa.Column("interval_start_at", sa.DateTime, primary_key=True),
+    sa.Column("interval_date", sa.Date, nullable=False, index=True),
+    sa.Column("half_hour_of_day", sa.Integer, nullable=False),
+    sa.Column("answering_agents", sa.BigInteger),
+    *_counts(*_CALL_MEASURES),
+    *_ratios(*_CALL_RATIOS),
+    **CLUSTERED,
+)
+
+queue_days = sa.Table(
+    "queue_days",
+    metadata,
+    sa.Column("call_date", sa.Date, primary_key=True),
+    sa.Column("queue_name", sa.String(64), primary_key=True),
+    *_counts(*_CALL_MEASURES, "first_contact_resolved_calls", "fcr_eligible_calls", "satisfied_responses",
+             "survey_responses"),
+    *_ratios(*_CALL_RATIOS, "first_contact_resolution", "csat"),
+    **CLUSTERED,
+)
+
+agent_days = sa.Table(
+    "agent_days",
+    metadata,
+    sa.Column("call_date", sa.Date, primary_key=True),
+    sa.Column("agent_id", sa.String(32), primary_key=True),
+    *_counts("handled_calls", "handle_seconds", "first_contact_resolved_calls", "fcr_eligible_calls",
+             "satisfied_responses", "survey_responses"),
+    *_ratios("average_handle_seconds", "first_contact_resolution", "csat"),
+    **CLUSTERED,
+)
+
+work_order_sla = sa.Table(
+    "work_order_sla",
+    metadata,
+    sa.Column("work_order_id", sa.String(64), primary_key=True),
+    sa.Column("work_order_category", sa.String(32)),
+    sa.Column("work_order_priority", sa.String(16)),
+    sa.Column("region_office", sa.String(64)),
+    sa.Column("work_order_status", sa.String(32)),
+    sa.Column("sla_hours", sa.Integer),
+    *[sa.Column(name, sa.Boolean) for name in ("is_open", "is_resolved", "is_sla_met", "is_sla_breached",
+                                               "is_reopened", "has_callback", "is_callback_satisfied")],
+    sa.Column("callback_score", sa.Integer),
+    *_ratios("created_hours", "dispatched_hours", "accepted_hours", "on_site_hours", "resolved_to_closed_hours",
+             "hours_to_resolve", "sla_share_used"),
+    sa.Column("created_date", sa.Date, index=True),
+    sa.Column("resolved_date", sa.Date),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("sla_due_at", sa.DateTime),
+    sa.Column("first_resolved_at", sa.DateTime),
+    **CLUSTERED,
+)
+
+work_order_days = sa.Table(
+    "work_order_days",
+    metadata,
+    sa.Column("activity_date", sa.Date, primary_key=True),
+    sa.Column("region_office", sa.String(64), primary_key=True),
+    sa.Column("work_order_category", sa.String(32), primary_key=True),
+    sa.Column("work_order_priority", sa.String(16), primary_key=True),
+    *_counts("created_work_orders", "resolved_work_orders", "backlog_work_orders", "resolved_within_sla_work_orders",
+             "reopened_work_orders", "callback_satisfied_responses", "callback_responses"),
+    *_ratios("resolve_hours", "sla_compliance", "average_resolve_hours", "reopen_rate", "callback_satisfaction"),
+    **CLUSTERED,
+)
+
+region_workload = sa.Table(
+    "region_workload",
+    metadata,
+    sa.Column("region_office", sa.String(64), primary_key=True),
+    *_counts("engineers_on_duty", "open_work_orders", "unassigned_work_orders", "overdue_work_orders", "open_created",
+             "open_dispatched", "open_accepted", "open_on_site", "open_reopened"),
+    *_ratios("open_work_orders_per_engineer"),
+    sa.Column("as_of_at", sa.DateTime),
+    **CLUSTERED,
+)
+
+interval_forecasts = sa.Table(
+    "interval_forecasts",
+    metadata,
+    sa.Column("queue_name", sa.String(64), primary_key=True),
+    sa.Column("interval_start_at", sa.DateTime, primary_key=True),
+    sa.Column("interval_date", sa.Date, nullable=False, index=True),
+    sa.Column("half_hour_of_day", sa.Integer, nullable=False),
+    sa.Column("forecast_kind", sa.String(16), nullable=False),
+    sa.Column("model_name", sa.String(64)),
+    sa.Column("trained_through", sa.DateTime),
+    *_ratios("forecast_calls", "seasonal_naive_calls", "aht_seconds", "expected_service_level", "expected_occupancy"),
+    *_counts("actual_calls", "agents_required", "agents_scheduled", "answering_agents", "staffing_gap_agents"),
+    **CLUSTERED,
+)
+
+forecast_accuracy = sa.Table(
+    "forecast_accuracy",
+    metadata,
+    sa.Column("trained_through", sa.DateTime, primary_key=True),
+    sa.Column("model_name", sa.String(64), primary_key=True),
+    sa.Column("evaluated_at", sa.DateTime),
+    sa.Column("held_out_first_date", sa.Date),
+    sa.Column("held_out_last_date", sa.Date),
+    *_counts("held_out_weeks", "held_out_intervals", "held_out_calls"),
+    *_ratios("model_wape", "model_mape", "seasonal_naive_wape", "seasonal_naive_mape", "wape_improvement"),
+    **CLUSTERED,
+)
+
 SERVING_TABLES = [t for t in metadata.sorted_tables if t.name != "_build"]

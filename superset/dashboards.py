@@ -1,0 +1,282 @@
+"""The hub's Superset dashboards as code: datasets, charts and dashboards over the serving
+store, written as a Superset import bundle (YAML files in a zip, format v1).
+
+Run by superset/provision.py in the Superset virtualenv (it needs only PyYAML). Identifiers
+are uuid5 of the object's name, so a re-import replaces the same objects: provisioning
+twice changes nothing. Datasets select named columns only: no customer names, phone
+numbers or id numbers reach Superset, and the connection hides the store from SQL Lab.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import UTC, datetime
+
+import yaml
+
+NAMESPACE = uuid.UUID("7b0d5a55-0c1d-4f7e-9f0a-5e8f9c1a2b3c")
+DATABASE = "cs-hub serving store"
+
+
+def _uuid(kind: str, name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{name}"))
+
+
+def _ratio(numerator: str, denominator: str) -> str:
+    return f"SUM({numerator}) * 1.0 / NULLIF(SUM({denominator}), 0)"
+
+
+# dataset -> (sql or None for the table itself, {column: type}, time column, {metric: (expression, d3 format)})
+CALL_METRICS = {
+    "offered": ("SUM(offered_calls)", ",d"),
+    "service_level": (_ratio("answered_within_service_level_calls", "service_level_base_calls"), ".1%"),
+    "abandon_rate": (_ratio("counted_abandoned_calls", "service_level_base_calls"), ".1%"),
+    "asa_seconds": (_ratio("answered_wait_seconds", "answered_calls"), ".1f"),
+    "aht_seconds": (_ratio("handle_seconds", "answered_calls"), ".0f"),
+    "occupancy": (_ratio("handle_seconds", "staffed_seconds"), ".1%"),
+}
+DATASETS = {
+    "queue_days": (None, {
+        "call_date": "DATE", "queue_name": "STRING", "offered_calls": "INTEGER", "answered_calls": "INTEGER",
+        "abandoned_calls": "INTEGER", "short_abandoned_calls": "INTEGER", "service_level_base_calls": "INTEGER",
+        "answered_within_service_level_calls": "INTEGER", "counted_abandoned_calls": "INTEGER",
+        "answered_wait_seconds": "INTEGER", "handle_seconds": "INTEGER", "staffed_seconds": "INTEGER",
+        "first_contact_resolved_calls": "INTEGER", "fcr_eligible_calls": "INTEGER",
+        "satisfied_responses": "INTEGER", "survey_responses": "INTEGER",
+    }, "call_date", {
+        **CALL_METRICS,
+        "fcr": (_ratio("first_contact_resolved_calls", "fcr_eligible_calls"), ".1%"),
+        "csat": (_ratio("satisfied_responses", "survey_responses"), ".1%"),
+    }),
+    "interval_forecasts": (None, {
+        "interval_date": "DATE", "queue_name": "STRING", "forecast_kind": "STRING", "forecast_calls": "FLOAT",
+        "actual_calls": "INTEGER", "agents_required": "INTEGER", "agents_scheduled": "INTEGER",
+        "answering_agents": "INTEGER", "staffing_gap_agents": "INTEGER",
+    }, "interval_date", {
+        "forecast_calls": ("SUM(forecast_calls)", ",.0f"),
+        "actual_calls": ("SUM(actual_calls)", ",d"),
+        "required_agent_hours": ("SUM(agents_required) * 0.5", ",.0f"),
+        "scheduled_agent_hours": ("SUM(agents_scheduled) * 0.5", ",.0f"),
+        "answering_agent_hours": ("SUM(answering_agents) * 0.5", ",.0f"),
+    }),
+    "work_order_days": (None, {
+        "activity_date": "DATE", "region_office": "STRING", "work_order_category": "STRING",
+        "work_order_priority": "STRING", "created_work_orders": "INTEGER", "resolved_work_orders": "INTEGER",
+        "backlog_work_orders": "INTEGER", "resolved_within_sla_work_orders": "INTEGER",
+        "reopened_work_orders": "INTEGER", "callback_satisfied_responses": "INTEGER",
+        "callback_responses": "INTEGER", "resolve_hours": "FLOAT",
+    }, "activity_date", {
+        "created": ("SUM(created_work_orders)", ",d"),
+        "resolved": ("SUM(resolved_work_orders)", ",d"),
+        "backlog": ("SUM(backlog_work_orders)", ",d"),
+        "sla_compliance": (_ratio("resolved_within_sla_work_orders", "resolved_work_orders"), ".1%"),
+        "reopen_rate": (_ratio("reopened_work_orders", "resolved_work_orders"), ".1%"),
+        "callback_satisfaction": (_ratio("callback_satisfied_responses", "callback_responses"), ".1%"),
+        "average_resolve_hours": (_ratio("resolve_hours", "resolved_work_orders"), ".1f"),
+    }),
+    "work_order_sla": (None, {
+        "created_date": "DATE", "work_order_category": "STRING", "work_order_priority": "STRING",
+        "region_office": "STRING", "sla_hours": "INTEGER", "created_hours": "FLOAT", "dispatched_hours": "FLOAT",
+        "accepted_hours": "FLOAT", "on_site_hours": "FLOAT", "hours_to_resolve": "FLOAT",
+    }, "created_date", {
+        "work_orders": ("COUNT(*)", ",d"),
+        "sla_target_hours": ("AVG(sla_hours)", ".0f"),
+        "hours_created": ("AVG(created_hours)", ".1f"),
+        "hours_dispatched": ("AVG(dispatched_hours)", ".1f"),
+        "hours_accepted": ("AVG(accepted_hours)", ".1f"),
+        "hours_on_site": ("AVG(on_site_hours)", ".1f"),
+        "hours_end_to_end": ("AVG(hours_to_resolve)", ".1f"),
+    }),
+    "region_workload": (None, {
+        "region_office": "STRING", "engineers_on_duty": "INTEGER", "open_work_orders": "INTEGER",
+        "unassigned_work_orders": "INTEGER", "overdue_work_orders": "INTEGER",
+    }, None, {
+        "engineers_on_duty": ("SUM(engineers_on_duty)", ",d"),
+        "open_work_orders": ("SUM(open_work_orders)", ",d"),
+        "overdue_work_orders": ("SUM(overdue_work_orders)", ",d"),
+        "open_per_engineer": (_ratio("open_work_orders", "engineers_on_duty"), ".2f"),
+    }),
+    # Lifecycle and field quality: the columns exist in every published store (null until
+    # the lifecycle models publish), so these dashboards render from the first build.
+    "customer_lifecycle": (
+        "SELECT customer_type, segment, city, COALESCE(lifecycle_stage, 'not scored yet') AS lifecycle_stage, "
+        "churn_risk, customer_value_cny FROM customers", {
+            "customer_type": "STRING", "segment": "STRING", "city": "STRING", "lifecycle_stage": "STRING",
+            "churn_risk": "FLOAT", "customer_value_cny": "FLOAT",
+        }, None, {
+            "customers": ("COUNT(*)", ",d"),
+            "scored_customers": ("COUNT(churn_risk)", ",d"),
+            "average_churn_risk": ("AVG(churn_risk)", ".1%"),
+        }),
+    "vehicle_health": (
+        "SELECT model_code, model_name, build_batch, engine_type, active_fault_count, driving_score, "
+        "km_last_30_days FROM vehicles", {
+            "model_code": "STRING", "model_name": "STRING", "build_batch": "STRING", "engine_type": "STRING",
+            "active_fault_count": "INTEGER", "driving_score": "FLOAT", "km_last_30_days": "FLOAT",
+        }, None, {
+            "vehicles": ("COUNT(*)", ",d"),
+            "vehicles_with_active_faults": ("SUM(CASE WHEN active_fault_count > 0 THEN 1 ELSE 0 END)", ",d"),
+            "active_faults": ("SUM(active_fault_count)", ",d"),
+            "average_driving_score": ("AVG(driving_score)", ".1f"),
+        }),
+}
+
+
+def big_number(title: str, dataset: str, metric: str) -> dict:
+    return {"title": title, "dataset": dataset, "viz_type": "big_number_total",
+            "params": {"metric": metric, "adhoc_filters": [], "header_font_size": 0.4,
+                       "subheader_font_size": 0.15, "y_axis_format": DATASETS[dataset][3][metric][1]}}
+
+
+def daily_line(title: str, dataset: str, metrics: list[str], groupby: list[str] | None = None) -> dict:
+    time_column = DATASETS[dataset][2]
+    return {"title": title, "dataset": dataset, "viz_type": "echarts_timeseries_line",
+            "params": {"x_axis": time_column, "time_grain_sqla": "P1D", "metrics": metrics, "groupby": groupby or [],
+                       "adhoc_filters": [{"clause": "WHERE", "subject": time_column, "operator": "TEMPORAL_RANGE",
+                                          "comparator": "No filter", "expressionType": "SIMPLE"}],
+                       "row_limit": 10000, "show_legend": True, "rich_tooltip": True,
+                       "y_axis_format": DATASETS[dataset][3][metrics[0]][1], "x_axis_time_format": "smart_date"}}
+
+
+def table(title: str, dataset: str, groupby: list[str], metrics: list[str]) -> dict:
+    return {"title": title, "dataset": dataset, "viz_type": "table",
+            "params": {"query_mode": "aggregate", "groupby": groupby, "metrics": metrics, "all_columns": [],
+                       "percent_metrics": [], "adhoc_filters": [], "row_limit": 1000, "order_desc": True,
+                       "server_pagination": False, "include_search": False, "show_cell_bars": False}}
+
+
+def pie(title: str, dataset: str, groupby: str, metric: str) -> dict:
+    return {"title": title, "dataset": dataset, "viz_type": "pie",
+            "params": {"groupby": [groupby], "metric": metric, "adhoc_filters": [], "row_limit": 100,
+                       "show_labels": True, "show_legend": True, "label_type": "key_percent"}}
+
+
+DASHBOARDS = {
+    "executive-overview": ("Executive overview", [
+        [big_number("Service level (80/20 target)", "queue_days", "service_level"),
+         big_number("Abandonment", "queue_days", "abandon_rate"),
+         big_number("ASA (s)", "queue_days", "asa_seconds")],
+        [big_number("AHT (s)", "queue_days", "aht_seconds"),
+         big_number("First-contact resolution", "queue_days", "fcr"),
+         big_number("CSAT", "queue_days", "csat")],
+        [daily_line("Service level by day", "queue_days", ["service_level"]),
+         daily_line("Volume vs forecast", "interval_forecasts", ["actual_calls", "forecast_calls"])],
+        [daily_line("Staffing: required vs answering agent-hours", "interval_forecasts",
+                    ["required_agent_hours", "scheduled_agent_hours", "answering_agent_hours"]),
+         table("KPIs by queue", "queue_days", ["queue_name"],
+               ["offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "fcr", "csat"])],
+    ]),
+    "work-orders": ("Work orders", [
+        [big_number("SLA compliance", "work_order_days", "sla_compliance"),
+         big_number("Reopen rate", "work_order_days", "reopen_rate"),
+         big_number("Callback satisfaction", "work_order_days", "callback_satisfaction")],
+        [table("Hours per stage vs SLA, by category and priority", "work_order_sla",
+               ["work_order_category", "work_order_priority"],
+               ["work_orders", "sla_target_hours", "hours_created", "hours_dispatched", "hours_accepted",
+                "hours_on_site", "hours_end_to_end"]),
+         daily_line("Backlog by day", "work_order_days", ["backlog"])],
+        [table("By region office", "work_order_days", ["region_office"],
+               ["created", "resolved", "sla_compliance", "reopen_rate", "callback_satisfaction"]),
+         table("Dispatch: engineers on duty and open workload", "region_workload", ["region_office"],
+               ["engineers_on_duty", "open_work_orders", "overdue_work_orders", "open_per_engineer"])],
+    ]),
+    "customer-lifecycle": ("Customer lifecycle", [
+        [pie("Customers by lifecycle stage", "customer_lifecycle", "lifecycle_stage", "customers"),
+         table("Lifecycle by segment", "customer_lifecycle", ["segment", "lifecycle_stage"],
+               ["customers", "scored_customers", "average_churn_risk"])],
+    ]),
+    "field-quality": ("Field quality", [
+        [big_number("Vehicles with active faults", "vehicle_health", "vehicles_with_active_faults"),
+         table("Fleet health by model", "vehicle_health", ["model_code", "engine_type"],
+               ["vehicles", "vehicles_with_active_faults", "active_faults", "average_driving_score"])],
+    ]),
+}
+
+
+def database_yaml(serving_path: str) -> dict:
+    return {
+        "database_name": DATABASE,
+        # read-only: Superset can never write the serving store
+        "sqlalchemy_uri": f"sqlite:///file:{serving_path}?mode=ro&uri=true",
+        "cache_timeout": None, "expose_in_sqllab": False, "allow_run_async": False, "allow_ctas": False,
+        "allow_cvas": False, "allow_dml": False, "allow_file_upload": False, "extra": {"allows_virtual_table_explore": True},
+        "uuid": _uuid("database", DATABASE), "version": "1.0.0",
+    }
+
+
+def dataset_yaml(name: str) -> dict:
+    sql, columns, time_column, metrics = DATASETS[name]
+    return {
+        "table_name": name, "main_dttm_col": time_column, "description": None, "default_endpoint": None,
+        "offset": 0, "cache_timeout": None, "schema": None, "sql": sql, "params": None, "template_params": None,
+        "filter_select_enabled": True, "fetch_values_predicate": None, "extra": None,
+        "uuid": _uuid("dataset", name), "database_uuid": _uuid("database", DATABASE), "version": "1.0.0",
+        "metrics": [{"metric_name": metric, "verbose_name": metric.replace("_", " "), "metric_type": None,
+                     "expression": expression, "description": None, "d3format": d3format, "extra": None,
+                     "warning_text": None} for metric, (expression, d3format) in metrics.items()],
+        "columns": [{"column_name": column, "verbose_name": None, "is_dttm": sql_type == "DATE",
+                     "is_active": True, "type": sql_type, "groupby": True, "filterable": True, "expression": None,
+                     "description": None, "python_date_format": "%Y-%m-%d" if sql_type == "DATE" else None}
+                    for column, sql_type in columns.items()],
+    }
+
+
+def chart_yaml(chart: dict) -> dict:
+    return {
+        "slice_name": chart["title"], "description": None, "viz_type": chart["viz_type"],
+        "params": {**chart["params"], "viz_type": chart["viz_type"], "datasource": f"{chart['dataset']}__table"},
+        "cache_timeout": None, "uuid": _uuid("chart", chart["title"]), "version": "1.0.0",
+        "dataset_uuid": _uuid("dataset", chart["dataset"]),
+    }
+
+
+def dashboard_yaml(slug: str, title: str, rows: list[list[dict]]) -> dict:
+    position: dict = {
+        "DASHBOARD_VERSION_KEY": "v2",
+        "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
+        "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
+        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": title}},
+    }
+    for r, charts in enumerate(rows):
+        row_id = f"ROW-{r}"
+        position["GRID_ID"]["children"].append(row_id)
+        position[row_id] = {"type": "ROW", "id": row_id, "children": [], "parents": ["ROOT_ID", "GRID_ID"],
+                            "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        width = 12 // len(charts)
+        for c, chart in enumerate(charts):
+            chart_id = f"CHART-{r}-{c}"
+            position[row_id]["children"].append(chart_id)
+            position[chart_id] = {
+                "type": "CHART", "id": chart_id, "children": [], "parents": ["ROOT_ID", "GRID_ID", row_id],
+                "meta": {"width": width, "height": 30 if chart["viz_type"] == "big_number_total" else 60,
+                         "chartId": r * 10 + c + 1, "uuid": _uuid("chart", chart["title"]), "sliceName": chart["title"]},
+            }
+    return {
+        "dashboard_title": title, "description": None, "css": "", "slug": slug, "certified_by": "",
+        "certification_details": "", "published": True, "uuid": _uuid("dashboard", slug), "position": position,
+        "metadata": {"color_scheme": "supersetColors", "refresh_frequency": 0, "expanded_slices": {},
+                     "label_colors": {}, "timed_refresh_immune_slices": [], "cross_filters_enabled": False,
+                     "native_filter_configuration": [], "shared_label_colors": [], "color_scheme_domain": []},
+        "version": "1.0.0",
+    }
+
+
+def bundle(serving_path: str) -> bytes:
+    """The import bundle (zip) of every dashboard, its charts and datasets, and the database."""
+    files = {
+        "metadata.yaml": {"version": "1.0.0", "type": "Dashboard", "timestamp": datetime.now(UTC).isoformat()},
+        "databases/serving.yaml": database_yaml(serving_path),
+    }
+    for name in DATASETS:
+        files[f"datasets/serving/{name}.yaml"] = dataset_yaml(name)
+    for slug, (title, rows) in DASHBOARDS.items():
+        files[f"dashboards/{slug}.yaml"] = dashboard_yaml(slug, title, rows)
+        for chart in (chart for row in rows for chart in row):
+            files[f"charts/{_uuid('chart', chart['title'])}.yaml"] = chart_yaml(chart)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path, content in files.items():
+            archive.writestr(f"cs_hub_dashboards/{path}", yaml.safe_dump(content, allow_unicode=True, sort_keys=False))
+    return out.getvalue()

@@ -1,0 +1,97 @@
+-- The dispatcher's view: one row per region office with its open work orders and the
+-- engineers on duty, as of the latest stage change in the warehouse (as_of_at).
+--
+-- An order's engineer is the last one named in its stage history. Engineers on duty are
+-- those who hold an open order or recorded a stage change in the region during the last
+-- 24 hours before as_of_at (the ticketing export has no shift roster).
+with
+
+orders as (
+    select * from {{ ref('fct_work_order_sla') }}
+),
+
+stages as (
+    select * from {{ ref('fct_work_order_stages') }}
+),
+
+as_of as (
+    select max(stage_entered_at) as as_of_at from stages
+),
+
+assigned as (
+    select work_order_id, {{ last_by('engineer_id', 'transition_seq') }} as engineer_id
+    from stages
+    where engineer_id is not null
+    group by work_order_id
+),
+
+open_orders as (
+    select orders.*, assigned.engineer_id
+    from orders
+    left join assigned on assigned.work_order_id = orders.work_order_id
+    where orders.is_open
+),
+
+recently_active as (
+    select distinct coalesce(stages.region_office, 'unknown') as region_office, stages.engineer_id
+    from stages
+    cross join as_of
+    where stages.engineer_id is not null
+        and stages.stage_entered_at > {{ dbt.dateadd('hour', -24, 'as_of.as_of_at') }}
+),
+
+on_duty as (
+    select region_office, engineer_id from open_orders where engineer_id is not null
+    union
+    select region_office, engineer_id from recently_active
+),
+
+regions as (
+    select distinct region_office from orders
+),
+
+open_counts as (
+    select
+        region_office,
+        count(*) as open_work_orders,
+        {{ count_where("engineer_id is null") }} as unassigned_work_orders,
+        {{ count_where("is_sla_breached") }} as overdue_work_orders,
+        {{ count_where("work_order_status = 'created'") }} as open_created,
+        {{ count_where("work_order_status = 'dispatched'") }} as open_dispatched,
+        {{ count_where("work_order_status = 'accepted'") }} as open_accepted,
+        {{ count_where("work_order_status = 'on_site'") }} as open_on_site,
+        {{ count_where("work_order_status = 'reopened'") }} as open_reopened
+    from open_orders
+    group by region_office
+),
+
+duty_counts as (
+    select region_office, count(distinct engineer_id) as engineers_on_duty
+    from on_duty
+    group by region_office
+),
+
+final as (
+    select
+        -- ids
+        regions.region_office,
+        -- workload
+        coalesce(duty_counts.engineers_on_duty, 0) as engineers_on_duty,
+        coalesce(open_counts.open_work_orders, 0) as open_work_orders,
+        coalesce(open_counts.unassigned_work_orders, 0) as unassigned_work_orders,
+        coalesce(open_counts.overdue_work_orders, 0) as overdue_work_orders,
+        coalesce(open_counts.open_created, 0) as open_created,
+        coalesce(open_counts.open_dispatched, 0) as open_dispatched,
+        coalesce(open_counts.open_accepted, 0) as open_accepted,
+        coalesce(open_counts.open_on_site, 0) as open_on_site,
+        coalesce(open_counts.open_reopened, 0) as open_reopened,
+        {{ ratio('coalesce(open_counts.open_work_orders, 0)', 'coalesce(duty_counts.engineers_on_duty, 0)') }} as open_work_orders_per_engineer,
+        -- timestamps
+        as_of.as_of_at
+    from regions
+    cross join as_of
+    left join open_counts on open_counts.region_office = regions.region_office
+    left join duty_counts on duty_counts.region_office = regions.region_office
+)
+
+select * from final
