@@ -121,6 +121,24 @@ DATASETS = {
             "active_faults": ("SUM(active_fault_count)", ",d"),
             "average_driving_score": ("AVG(driving_score)", ".1f"),
         }),
+    # Field alerts for R&D (docs/field_quality.md): vehicles and components only, no customer.
+    "field_alerts": (None, {
+        "alert_id": "STRING", "alert_level": "STRING", "model_code": "STRING", "component": "STRING",
+        "build_batch": "STRING", "alert_state": "STRING", "severity": "STRING", "observed_failures": "FLOAT",
+        "expected_failures": "FLOAT", "peak_rate_ratio": "FLOAT", "affected_vehicle_count": "INTEGER",
+        "opened_date": "DATE",
+    }, "opened_date", {
+        "alerts": ("COUNT(*)", ",d"),
+        "affected_vehicles": ("SUM(affected_vehicle_count)", ",d"),
+        "peak_rate_ratio": ("MAX(peak_rate_ratio)", ".1f"),
+    }),
+    "field_failure_rates": (None, {
+        "model_code": "STRING", "component": "STRING", "region_office": "STRING", "week_start": "DATE",
+        "vehicles_in_service": "INTEGER", "vehicle_days": "INTEGER", "km_driven": "FLOAT", "failure_count": "INTEGER",
+    }, "week_start", {
+        "failures": ("SUM(failure_count)", ",d"),
+        "failures_per_1000_vehicle_days": (f"1000 * {_ratio('failure_count', 'vehicle_days')}", ".2f"),
+    }),
 }
 
 
@@ -188,7 +206,16 @@ DASHBOARDS = {
                ["customers", "scored_customers", "average_churn_risk"])],
     ]),
     "field-quality": ("Field quality", [
-        [big_number("Vehicles with active faults", "vehicle_health", "vehicles_with_active_faults"),
+        [big_number("Field alerts", "field_alerts", "alerts"),
+         big_number("Vehicles in alerts", "field_alerts", "affected_vehicles"),
+         big_number("Vehicles with active faults", "vehicle_health", "vehicles_with_active_faults")],
+        [table("Alerts by model and component", "field_alerts",
+               ["model_code", "component", "build_batch", "alert_state", "severity"],
+               ["alerts", "affected_vehicles", "peak_rate_ratio"]),
+         daily_line("Failures per 1,000 vehicle-days by week and component", "field_failure_rates",
+                    ["failures_per_1000_vehicle_days"], ["component"])],
+        [table("Failures by region office", "field_failure_rates", ["region_office"],
+               ["failures", "failures_per_1000_vehicle_days"]),
          table("Fleet health by model", "vehicle_health", ["model_code", "engine_type"],
                ["vehicles", "vehicles_with_active_faults", "active_faults", "average_driving_score"])],
     ]),
