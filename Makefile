@@ -78,7 +78,7 @@ serve: install
 	scripts/serve.sh
 
 test: install install-system superset-install
-	$(VENV_BIN)/pytest -n 2 --dist loadgroup
+	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=25
 
 test-fast: install
 	$(VENV_BIN)/pytest -x -q -m "not slow"
