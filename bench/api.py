@@ -18,7 +18,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import cpu_seconds, free_port, percentile  # noqa: E402
 from api.keys import create_key  # noqa: E402
 from api.ops import ops_engine  # noqa: E402
 from hub.settings import get_settings  # noqa: E402
@@ -51,9 +51,6 @@ def formats(e164: str) -> list[str]:
     return [e164, "00" + e164[1:], f"{national[:3]}-{national[3:7]}-{national[7:]}", national]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def client(port: int, key: str, phones: list[str], rate: float, seconds: float, start_at: float, out) -> None:
@@ -87,21 +84,6 @@ def client(port: int, key: str, phones: list[str], rate: float, seconds: float, 
     out.put((latencies, failures, time.perf_counter() - begin, lateness))
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children, from /proc."""
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    total = 0.0
-    for each in pids + [int(c) for c in children]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def baseline(path: Path, phones: list[str]) -> list[float]:
@@ -116,10 +98,6 @@ def baseline(path: Path, phones: list[str]) -> list[float]:
     return timings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:

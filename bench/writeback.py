@@ -20,7 +20,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import cpu_seconds, free_port, percentile  # noqa: E402
 from api.keys import create_key  # noqa: E402
 from api.ops import ops_engine  # noqa: E402
 from hub.settings import get_settings  # noqa: E402
@@ -51,9 +51,6 @@ KINDS = [
 ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def connection(port: int, key: str, customers: list[str], stop_at: float, start_at: float, rate: float | None,
@@ -100,20 +97,6 @@ def client(port: int, key: str, customers: list[str], connections: int, seconds:
     queue.put(([x for r in out for x in r[0]], sum(r[1] for r in out), [x for r in out for x in r[2]]))
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children, from /proc."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    total = 0.0
-    for each in [pid, *map(int, children)]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def baseline(ops_url: str, customers: list[str], count: int) -> list[float]:
@@ -133,10 +116,6 @@ def baseline(ops_url: str, customers: list[str], count: int) -> list[float]:
     return timings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:
