@@ -1,5 +1,10 @@
 """The ASGI app: POST /graphql (API key required), GraphiQL on GET in development, /health.
 
+POST /graphql takes one operation, or a JSON list of up to MAX_BATCH operations answered
+by a list in the same order (how a contact engine sends write-backs in bulk: the batch's
+mutations run together and share one group commit; each keeps its own idempotency key,
+checks and answer).
+
 Execution is synchronous inside the handler: a screen-pop is a few indexed SQLite reads
 (tens of microseconds each), cheaper than handing the work to a thread. One process per
 core serves in production (`hub serve --workers`).
@@ -7,6 +12,7 @@ core serves in production (`hub serve --workers`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 
@@ -28,6 +34,9 @@ from api.writeback import WriteBackService
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
 
+# operations in one batched request (a JSON list of operations, answered by a list)
+MAX_BATCH = 100
+
 
 class _Json(JSONResponse):
     def render(self, content) -> bytes:
@@ -43,6 +52,16 @@ def _token(request: Request) -> str | None:
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
     return request.headers.get("x-api-key")
+
+
+def _operation(payload: object) -> tuple[str, dict | None, str | None]:
+    """(query, variables, operationName) of one operation of a request body."""
+    if not isinstance(payload, dict):
+        raise TypeError
+    query, variables, operation = payload["query"], payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str) or not isinstance(variables, dict | None) or not isinstance(operation, str | None):
+        raise TypeError
+    return query, variables, operation
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -66,15 +85,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         try:
             payload = json.loads(await request.body())
-            query = payload["query"]
-            variables = payload.get("variables")
-            operation = payload.get("operationName")
-            if not isinstance(query, str) or not isinstance(variables, dict | None):
-                raise TypeError
+            batch = isinstance(payload, list)
+            operations = [_operation(p) for p in (payload if batch else [payload])]
         except (ValueError, KeyError, TypeError):
-            return _error('the body must be JSON {"query": "...", "variables": {...}}', 400)
-        body, status = await service.run_async(principal, query, variables, operation)
-        return _Json(body, status_code=status)
+            return _error('the body must be JSON {"query": "...", "variables": {...}} or a list of those', 400)
+        if not batch:
+            body, status = await service.run_async(principal, *operations[0])
+            return _Json(body, status_code=status)
+        if not 1 <= len(operations) <= MAX_BATCH:
+            return _error(f"a batch holds 1 to {MAX_BATCH} operations, not {len(operations)}", 400)
+        # run together: their write-backs share the group commit, each answered in its own slot
+        answers = await asyncio.gather(*(service.run_async(principal, *op) for op in operations))
+        return _Json([body for body, _ in answers])
 
     async def cross_sell_csv(request: Request) -> Response:
         """GET /export/cross-sell.csv?product=parts&channel=sms&minScore=&region=&segment= (role marketer)."""

@@ -2,6 +2,7 @@
 
     HUB_DATA_DIR=/tmp/demo-copy .venv/bin/python bench/writeback.py --seconds 20 --connections 64
     HUB_DATA_DIR=/tmp/demo-copy .venv/bin/python bench/writeback.py --seconds 20 --connections 32 --rate 500
+    HUB_DATA_DIR=/tmp/demo-copy .venv/bin/python bench/writeback.py --seconds 20 --connections 16 --batch 20
 
 Needs a published serving store under HUB_DATA_DIR (its customers are the mutations'
 targets). Starts the API (uvicorn, --workers processes, each with its group-commit writer)
@@ -53,10 +54,17 @@ KINDS = [
 
 
 
+def operation(i: int, customer: str) -> dict:
+    name, input_type, make = KINDS[i % len(KINDS)]
+    query = f"mutation($k: String!, $i: {input_type}!) {{ {name}(idempotencyKey: $k, input: $i) {RESULT} }}"
+    return {"query": query, "variables": {"k": uuid.uuid4().hex, "i": make(customer)}}
+
+
 def connection(port: int, key: str, customers: list[str], stop_at: float, start_at: float, rate: float | None,
-               out: list) -> None:
+               batch: int, out: list) -> None:
     """One keep-alive connection sending mutations until stop_at: back to back, or on a fixed
-    schedule of `rate` a second (latency then also counted from when each was due)."""
+    schedule of `rate` a second (latency then also counted from when each was due); with
+    batch > 1 each request is a list of that many mutations, each answered with the request."""
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     http = HTTPConnection("127.0.0.1", port, timeout=30)
     latencies, late, failures, i = [], [], 0, 0
@@ -67,29 +75,32 @@ def connection(port: int, key: str, customers: list[str], stop_at: float, start_
         due = begin + i / rate if rate else None
         if due is not None and due > time.perf_counter():
             time.sleep(due - time.perf_counter())
-        name, input_type, make = KINDS[i % len(KINDS)]
-        query = f"mutation($k: String!, $i: {input_type}!) {{ {name}(idempotencyKey: $k, input: $i) {RESULT} }}"
-        body = json.dumps({"query": query, "variables": {"k": uuid.uuid4().hex, "i": make(customers[i % len(customers)])}})
+        ops = [operation(i + j, customers[(i + j) % len(customers)]) for j in range(batch)]
+        body = json.dumps(ops if batch > 1 else ops[0])
         sent = time.perf_counter()
         http.request("POST", "/graphql", body=body.encode(), headers=headers)
         response = http.getresponse()
         payload = response.read()
-        latencies.append(time.perf_counter() - sent)
-        late.append(time.perf_counter() - (due if due is not None else sent))
-        if response.status != 200 or b'"errors"' in payload:
-            failures += 1
-        i += 1
+        latencies += [time.perf_counter() - sent] * batch
+        late += [time.perf_counter() - (due if due is not None else sent)] * batch
+        if response.status != 200:
+            failures += batch
+        else:
+            answers = json.loads(payload)
+            failures += sum("errors" in a for a in (answers if batch > 1 else [answers]))
+        i += batch
     http.close()
     out.append((latencies, failures, late))
 
 
 def client(port: int, key: str, customers: list[str], connections: int, seconds: float, start_at: float,
-           rate: float | None, queue) -> None:
+           rate: float | None, batch: int, queue) -> None:
     """One load process: `connections` threads, one keep-alive connection each."""
     out: list = []
     per_connection = rate / connections if rate else None
     threads = [threading.Thread(target=connection, args=(port, key, customers[i::connections], start_at + seconds,
-                                                         start_at, per_connection, out)) for i in range(connections)]
+                                                         start_at, per_connection, batch, out))
+               for i in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -124,6 +135,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections, all clients together")
     parser.add_argument("--rate", type=float, default=None,
                         help="mutations a second on a fixed schedule (default: as fast as answered)")
+    parser.add_argument("--batch", type=int, default=1, help="mutations per request (a JSON list of operations)")
     parser.add_argument("--clients", type=int, default=2, help="load processes")
     parser.add_argument("--workers", type=int, default=2, help="API processes")
     parser.add_argument("--baseline", type=int, default=2000, help="durable single-row commits for the baseline")
@@ -150,16 +162,15 @@ def main() -> None:
                 time.sleep(0.1)
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
             for i in range(100):  # warm-up: documents cached and writers started in every worker
-                name, input_type, make = KINDS[i % len(KINDS)]
-                query = f"mutation($k: String!, $i: {input_type}!) {{ {name}(idempotencyKey: $k, input: $i) {RESULT} }}"
-                http.post("/graphql", json={"query": query, "variables": {"k": uuid.uuid4().hex, "i": make(customers[i])}})
+                http.post("/graphql", json=operation(i, customers[i]))
         cpu_before = cpu_seconds(server.pid)
         queue: mp.Queue = mp.Queue()
         start_at = time.time() + 1.0
         per_client = max(1, args.connections // args.clients)
         client_rate = args.rate / args.clients if args.rate else None
         procs = [mp.Process(target=client, args=(port, key, customers[i::args.clients], per_client, args.seconds,
-                                                 start_at, client_rate, queue)) for i in range(args.clients)]
+                                                 start_at, client_rate, args.batch, queue))
+                 for i in range(args.clients)]
         for proc in procs:
             proc.start()
         results = [queue.get() for _ in procs]
@@ -179,6 +190,7 @@ def main() -> None:
     ms = 1000
     print(f"write-back mutations: {len(latencies):,} in {args.seconds:.0f} s = {rate:,.0f} mutations/s, {failures} failed; "
           f"{args.workers} API workers, {per_client * args.clients} connections from {args.clients} load processes, "
+          f"{args.batch} mutation(s) per request, "
           f"{os.cpu_count()} cores, durable commits (SQLite WAL, synchronous=FULL)")
     print(f"  latency ms: p50 {percentile(latencies, .5) * ms:.2f}  p95 {percentile(latencies, .95) * ms:.2f}  "
           f"p99 {percentile(latencies, .99) * ms:.2f}  max {max(latencies) * ms:.2f}")

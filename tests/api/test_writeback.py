@@ -126,6 +126,31 @@ def test_a_retry_returns_the_first_answer_and_writes_nothing(setup, mutate):
     assert len(_log_rows(settings, f"idempotency_key = '{key}'")) == 2
 
 
+def test_a_batch_answers_each_operation_in_its_place_and_retries_write_nothing(setup):
+    settings, keys, client = setup
+    headers = {"Authorization": f"Bearer {keys['contact_engine']}"}
+    contact = "mutation($k: String!, $i: ContactInput!) { recordContact(idempotencyKey: $k, input: $i) { eventId customerId } }"
+    batch_keys = [f"batch-{uuid.uuid4().hex}" for _ in range(20)]
+    batch = [{"query": contact, "variables": {"k": k, "i": {**CONTACT, "customerId": f"CU{1 + i % 3}"}}}
+             for i, k in enumerate(batch_keys)]
+    batch.append({"query": contact, "variables": {"k": "bad", "i": {**CONTACT, "disposition": "hung_up"}}})
+    batch.append({"query": PROFILE, "variables": {"id": "CU1"}})  # a query may ride along
+    answers = client.post("/graphql", json=batch, headers=headers).json()
+    assert len(answers) == 22
+    assert [a["data"]["recordContact"]["customerId"] for a in answers[:20]] == [f"CU{1 + i % 3}" for i in range(20)]
+    assert answers[20]["data"] is None and answers[20]["errors"][0]["message"].startswith("input.disposition: 'hung_up'")
+    assert answers[21]["data"]["customer"]["id"] == "CU1"
+    keys_in = ", ".join(f"'{k}'" for k in batch_keys)
+    assert len(_log_rows(settings, f"idempotency_key in ({keys_in})")) == 20
+    assert client.post("/graphql", json=batch[:20], headers=headers).json() == answers[:20]  # the retried batch
+    assert len(_log_rows(settings, f"idempotency_key in ({keys_in})")) == 20
+    for body, message in (([], "a batch holds 1 to 100 operations, not 0"),
+                          ([batch[0]] * 101, "a batch holds 1 to 100 operations, not 101"),
+                          ([batch[0], "x"], "the body must be JSON")):
+        response = client.post("/graphql", json=body, headers=headers)
+        assert response.status_code == 400 and response.json()["errors"][0]["message"].startswith(message)
+
+
 def test_a_retried_stage_change_is_not_refused_by_the_stage_it_applied(mutate):
     order = mutate("openWorkOrder", {"customerId": "CU1", "category": "complaint", "priority": "P3"})
     work_order_id = order["data"]["openWorkOrder"]["workOrderId"]
