@@ -131,18 +131,20 @@ def test_a_batch_answers_each_operation_in_its_place_and_retries_write_nothing(s
     headers = {"Authorization": f"Bearer {keys['contact_engine']}"}
     contact = "mutation($k: String!, $i: ContactInput!) { recordContact(idempotencyKey: $k, input: $i) { eventId customerId } }"
     batch_keys = [f"batch-{uuid.uuid4().hex}" for _ in range(20)]
-    batch = [{"query": contact, "variables": {"k": k, "i": {**CONTACT, "customerId": f"CU{1 + i % 3}"}}}
-             for i, k in enumerate(batch_keys)]
+    # CU1 only: the other tests of this module assert exact contact lists of CU2 and CU3
+    batch = [{"query": contact, "variables": {"k": k, "i": {**CONTACT, "customerId": "CU1"}}} for k in batch_keys]
     batch.append({"query": contact, "variables": {"k": "bad", "i": {**CONTACT, "disposition": "hung_up"}}})
     batch.append({"query": PROFILE, "variables": {"id": "CU1"}})  # a query may ride along
     answers = client.post("/graphql", json=batch, headers=headers).json()
     assert len(answers) == 22
-    assert [a["data"]["recordContact"]["customerId"] for a in answers[:20]] == [f"CU{1 + i % 3}" for i in range(20)]
+    assert len({a["data"]["recordContact"]["eventId"] for a in answers[:20]}) == 20
     assert answers[20]["data"] is None and answers[20]["errors"][0]["message"].startswith("input.disposition: 'hung_up'")
     assert answers[21]["data"]["customer"]["id"] == "CU1"
     keys_in = ", ".join(f"'{k}'" for k in batch_keys)
     assert len(_log_rows(settings, f"idempotency_key in ({keys_in})")) == 20
     assert client.post("/graphql", json=batch[:20], headers=headers).json() == answers[:20]  # the retried batch
+    for position in (0, 7, 19):  # each answer is its own operation's: retried alone, it answers the same
+        assert client.post("/graphql", json=batch[position], headers=headers).json() == answers[position]
     assert len(_log_rows(settings, f"idempotency_key in ({keys_in})")) == 20
     for body, message in (([], "a batch holds 1 to 100 operations, not 0"),
                           ([batch[0]] * 101, "a batch holds 1 to 100 operations, not 101"),
