@@ -3,11 +3,12 @@
 hub/ may not import the other packages, so their commands arrive as plugins:
 each package declares its commands under the `hub.commands` entry-point group in
 pyproject.toml (a typer.Typer is added as a command group, a function as a
-command), and they are loaded when the CLI starts.
+command); the CLI loads the one a command line names, or all of them for help.
 """
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import entry_points
 
 import typer
@@ -22,6 +23,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console(stderr=True)
+
+
+@app.callback()
+def _group() -> None:
+    """Customer-service data hub: simulate, ingest, build, serve."""
+    # a callback keeps `hub` a command group when a command line loads a single command
 
 
 @app.command()
@@ -44,8 +51,17 @@ def _broken_plugin(name: str, error: Exception):
     return command
 
 
-def _register_plugins() -> None:
-    for ep in sorted(entry_points(group="hub.commands"), key=lambda e: e.name):
+def _register_plugins(argv: list[str]) -> None:
+    """Load the plugin the command line names, or every plugin when it names none (help,
+    a typo): each plugin module imports its own heavy stack (Dagster, dbt, scikit-learn,
+    Starlette), so `hub build` should not pay for the others."""
+    plugins = sorted(entry_points(group="hub.commands"), key=lambda e: e.name)
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    builtin = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if named in builtin:
+        return
+    wanted = [ep for ep in plugins if ep.name == named] or plugins
+    for ep in wanted:
         try:
             command = ep.load()
         except Exception as error:  # one broken plugin must not take the others down
@@ -57,5 +73,5 @@ def _register_plugins() -> None:
 
 
 def main() -> None:
-    _register_plugins()
+    _register_plugins(sys.argv[1:])
     app()
