@@ -126,12 +126,14 @@ class HubDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-def model_relations(project: DbtProject, layer: str) -> list[str]:
-    """"schema.table" of every model in one layer (top folder under models/), sorted."""
+def model_relations(project: DbtProject, layer: str, tagged: str | None = None, tag: bool = True) -> list[str]:
+    """"schema.table" of every model in one layer (top folder under models/), sorted; with
+    `tagged`, only those carrying that tag (tag=True) or not carrying it (tag=False)."""
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     relations = {
         f"{node['schema']}.{node.get('alias') or node['name']}"
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
+        and (tagged is None or (tagged in node.get("tags", [])) == tag)
     }
     return sorted(relations)

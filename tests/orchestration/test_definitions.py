@@ -76,6 +76,21 @@ def test_quality_gate_checks_raw_and_marts_and_blocks_publishing(graph) -> None:
     assert len(blocking_on_published) >= len(graph.get(key("serving", "store")).parent_keys)
 
 
+def test_a_build_runs_each_dbt_op_as_one_step(defs: dg.Definitions) -> None:
+    """A check op spanning both dbt ops made Dagster split each into two steps: two extra
+    dbt invocations per build. The plan must be ingest -> gate -> dbt -> gate -> models ->
+    scored dbt -> gate -> publish, one step each."""
+    from dagster._core.execution.api import create_execution_plan  # the plan, without running it
+
+    plan = create_execution_plan(defs.resolve_job_def("hub_build"))
+    steps = [step.key for level in plan.get_steps_to_execute_by_level() for step in level]
+    assert [s for s in steps if s.startswith("cs_hub_dbt")] == ["cs_hub_dbt", "cs_hub_dbt_scored"]
+    assert steps.index("raw_quality_gate") < steps.index("cs_hub_dbt") < steps.index("mart_quality_gate") \
+        < steps.index("models__churn_scores") < steps.index("cs_hub_dbt_scored") \
+        < steps.index("scored_mart_quality_gate") < steps.index("serving__store")
+    assert len(steps) == len(set(steps))
+
+
 def test_schedules_and_sensor(defs: dg.Definitions) -> None:
     schedules = {s.name: s for s in defs.schedules}
     assert schedules["hourly_incremental_build"].cron_schedule == "5 * * * *"
