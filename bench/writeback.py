@@ -52,8 +52,6 @@ KINDS = [
 ]
 
 
-
-
 def operation(i: int, customer: str) -> dict:
     name, input_type, make = KINDS[i % len(KINDS)]
     query = f"mutation($k: String!, $i: {input_type}!) {{ {name}(idempotencyKey: $k, input: $i) {RESULT} }}"
