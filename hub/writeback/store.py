@@ -139,24 +139,29 @@ def append(engine: Engine, items: Sequence[Append]) -> list[Outcome]:
 
 _COLUMNS = ("event_id", "kind", "customer_id", "payload", "scope", "idempotency_key", "request_hash", "response",
             "recorded_at")
+# the driver's placeholder by DBAPI paramstyle (sqlite3: qmark; psycopg: pyformat)
+_MARK = {"qmark": "?", "numeric": "?", "format": "%s", "pyformat": "%s"}
 _INSERT = {
     style: f"insert into writeback_events ({', '.join(_COLUMNS)}) values ({', '.join([mark] * len(_COLUMNS))})"
-    for style, mark in (("qmark", "?"), ("format", "%s"), ("pyformat", "%s"), ("numeric", "?"))
+    for style, mark in _MARK.items()
 }
+_IN_CHUNK = 500  # keys per lookup, well under every driver's parameter limit
 
 
 def _existing(con: sa.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(request_hash, response) of the keys already in the log. Driver SQL: building and
+    caching a Core select with an expanding IN costs more than the indexed lookup."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
     by_scope: dict[str, list[str]] = {}
     for scope, key in keys:
         by_scope.setdefault(scope, []).append(key)
-    c = events.c
+    mark = _MARK[con.dialect.paramstyle]
     for scope, names in by_scope.items():
-        for start in range(0, len(names), 500):
-            query = sa.select(c.idempotency_key, c.request_hash, c.response).where(
-                c.scope == scope, c.idempotency_key.in_(names[start : start + 500])
-            )
-            for key, digest, response in con.execute(query):
+        for start in range(0, len(names), _IN_CHUNK):
+            chunk = names[start : start + _IN_CHUNK]
+            sql = (f"select idempotency_key, request_hash, response from writeback_events "
+                   f"where scope = {mark} and idempotency_key in ({', '.join([mark] * len(chunk))})")
+            for key, digest, response in con.exec_driver_sql(sql, (scope, *chunk)):
                 found[(scope, key)] = (digest, response)
     return found
 
