@@ -139,7 +139,7 @@ def append(engine: Engine, items: Sequence[Append]) -> list[Outcome]:
 
 _COLUMNS = ("event_id", "kind", "customer_id", "payload", "scope", "idempotency_key", "request_hash", "response",
             "recorded_at")
-# the driver's placeholder by DBAPI paramstyle (sqlite3: qmark; psycopg: pyformat)
+# the driver's parameter marker by DBAPI paramstyle (sqlite3: qmark; psycopg: pyformat)
 _MARK = {"qmark": "?", "numeric": "?", "format": "%s", "pyformat": "%s"}
 _INSERT = {
     style: f"insert into writeback_events ({', '.join(_COLUMNS)}) values ({', '.join([mark] * len(_COLUMNS))})"
