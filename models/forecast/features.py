@@ -10,6 +10,10 @@ per horizon week, see score.py):
 - queue, half hour of the day, weekday, public holiday (hub.calendar) and the day before one;
 - level: the queue's mean calls per interval over LEVEL_WINDOW_DAYS days ending `lag_days`
   before the interval's day (recent volume, lagged past the horizon);
+- recent level: the same over the RECENT_WINDOW_DAYS days ending `lag_days` before;
+- base: the geometric mean of level and recent level, the volume the model scales (train.py
+  predicts calls as a multiple of it, so a queue that grows past its training range is still
+  followed: trees alone cannot extrapolate);
 - slot last: the same queue, weekday and half hour `lag_days` before;
 - slot level: the same, mean over the LEVEL_WINDOW_DAYS / 7 weeks ending `lag_days` before.
 
@@ -34,6 +38,7 @@ HORIZON_DAYS = 14
 LEVEL_LAG_DAYS = 14  # the longest lag: features for any day of the horizon
 LAST_DAY_COMPLETE_FROM = pd.Timedelta(hours=23)
 LEVEL_WINDOW_DAYS = 28
+RECENT_WINDOW_DAYS = 7
 
 CATEGORICAL = ["queue_name", "half_hour_of_day", "weekday", "is_holiday", "is_day_before_holiday"]
 NUMERIC = ["level", "slot_last", "slot_level"]
@@ -98,6 +103,9 @@ def frame(history: pd.DataFrame, intervals: pd.DataFrame, lag_days: int = LEVEL_
     # mean per interval over the window ending LEVEL_LAG_DAYS before the day
     level = (daily.rolling(LEVEL_WINDOW_DAYS, min_periods=7).mean() / 48).shift(lag_days)
     out["level"] = _lookup_by_day(level, out)
+    recent = (daily.rolling(RECENT_WINDOW_DAYS, min_periods=RECENT_WINDOW_DAYS).mean() / 48).shift(lag_days)
+    out["recent_level"] = _lookup_by_day(recent, out)
+    out["base"] = np.sqrt(out["level"] * out["recent_level"])
 
     slots = hist.groupby(["queue_name", "half_hour_of_day", "local_date"], as_index=False)["offered_calls"].sum()
     keys = ["local_date", "queue_name", "half_hour_of_day"]
