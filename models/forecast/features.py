@@ -100,11 +100,12 @@ def frame(history: pd.DataFrame, intervals: pd.DataFrame, lag_days: int = LEVEL_
     observed = pd.Series(days <= hist["local_date"].max(), index=days)
     daily = hist.groupby(["queue_name", "local_date"])["offered_calls"].sum().unstack(0)
     daily = daily.reindex(days).fillna(0).where(observed, axis=0)
-    # mean per interval over the window ending LEVEL_LAG_DAYS before the day
-    level = (daily.rolling(LEVEL_WINDOW_DAYS, min_periods=7).mean() / 48).shift(lag_days)
-    out["level"] = _lookup_by_day(level, out)
-    recent = (daily.rolling(RECENT_WINDOW_DAYS, min_periods=RECENT_WINDOW_DAYS).mean() / 48).shift(lag_days)
-    out["recent_level"] = _lookup_by_day(recent, out)
+    def mean_per_interval(window: int, min_days: int) -> np.ndarray:
+        """over the `window` days ending `lag_days` before each interval's day"""
+        return _lookup_by_day((daily.rolling(window, min_periods=min_days).mean() / 48).shift(lag_days), out)
+
+    out["level"] = mean_per_interval(LEVEL_WINDOW_DAYS, 7)
+    out["recent_level"] = mean_per_interval(RECENT_WINDOW_DAYS, RECENT_WINDOW_DAYS)
     out["base"] = np.sqrt(out["level"] * out["recent_level"])
 
     slots = hist.groupby(["queue_name", "half_hour_of_day", "local_date"], as_index=False)["offered_calls"].sum()

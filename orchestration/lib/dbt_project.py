@@ -126,14 +126,20 @@ class HubDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-def model_relations(project: DbtProject, layer: str, tagged: str | None = None, tag: bool = True) -> list[str]:
-    """"schema.table" of every model in one layer (top folder under models/), sorted; with
-    `tagged`, only those carrying that tag (tag=True) or not carrying it (tag=False)."""
+# marts that read the models' output tables: built by a second dbt op after the models
+SCORED_TAG = "scored"
+
+
+def model_relations(
+    project: DbtProject, layer: str, tag: str | None = None, exclude_tag: str | None = None
+) -> list[str]:
+    """"schema.table" of every model in one layer (top folder under models/), sorted; only
+    those carrying `tag`, and none carrying `exclude_tag`."""
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     relations = {
         f"{node['schema']}.{node.get('alias') or node['name']}"
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
-        and (tagged is None or (tagged in node.get("tags", [])) == tag)
+        and (tag is None or tag in node.get("tags", [])) and exclude_tag not in node.get("tags", [])
     }
     return sorted(relations)

@@ -10,13 +10,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.transforms.project import CS_HUB
-from orchestration.lib.dbt_project import HubDbtTranslator, dbt_build_args, dbt_target_path
+from orchestration.lib.dbt_project import SCORED_TAG, HubDbtTranslator, dbt_build_args, dbt_target_path
 from orchestration.lib.environment import dbt_environment, exported
 from orchestration.lib.resources import HubResource
 
 DBT_OP = "cs_hub_dbt"
 DBT_SCORED_OP = "cs_hub_dbt_scored"
-SCORED = "tag:scored"
+SCORED = f"tag:{SCORED_TAG}"
 
 
 class DbtBuildConfig(dg.Config):
