@@ -8,7 +8,11 @@ in seq order and a published build records the highest seq it contains.
 Durable: on SQLite the log runs in WAL mode with synchronous=FULL (the commit is fsynced
 before the caller is answered) and writers take the lock up front (BEGIN IMMEDIATE), so a
 transaction that read the keys it is about to insert cannot be overtaken by another
-process. PostgreSQL commits durably by default.
+process. PostgreSQL commits durably by default; there writers take a transaction-scoped
+advisory lock first, for two reasons: a sequence hands out values at insert time, so two
+open transactions could commit seq 8 before seq 7 and a reader advancing a watermark past
+8 would skip 7 for good; and two requests with the same key would both miss it and one
+would fail on the unique constraint instead of replaying the other's answer.
 """
 
 from __future__ import annotations
@@ -114,10 +118,17 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+# any constant shared by every writer of the log; names the lock in pg_locks
+_PG_LOG_LOCK = 0x6F707365715F6C67  # "opseq_lg"
+
+
 def append(engine: Engine, items: Sequence[Append]) -> list[Outcome]:
     """Append many write-backs in one transaction (one fsync); a key seen before is answered
-    with its first response and writes nothing."""
+    with its first response and writes nothing. Writers are serialised, so commit order is
+    seq order and a key is looked up only after every earlier writer has committed."""
     with _writer_turn(engine), engine.begin() as con:
+        if con.dialect.name == "postgresql":
+            con.exec_driver_sql("select pg_advisory_xact_lock(%s)", (_PG_LOG_LOCK,))
         prior = _existing(con, {item.key for item in items})
         outcomes, rows = [], []
         for item in items:
