@@ -31,6 +31,7 @@ from api.ops import ops_engine
 from api.service import GraphQLService
 from api.store import NotPublished, ServingStore
 from api.writeback import WriteBackService
+from hub.audit import chain_key
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     production = settings.env == "production"
     ops = ops_engine(settings.ops_url)
     keys = KeyChecker(ops)
-    audit = AuditLog(ops)
+    audit = AuditLog(ops, chain_key(settings))
     store = ServingStore(settings.serving_url)
     log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
     writer = GroupCommitWriter(log_writer)

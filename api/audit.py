@@ -1,62 +1,86 @@
-"""The audit log of profile reads, written by a background thread in batches.
+"""The API's side of the audit log (hub/audit.py): reads queued, written in batches.
 
-One commit per request would cost more than the lookup it audits; reads are queued and
-written every `interval` seconds (and on shutdown), so a crash loses at most that much.
+One commit per request would cost more than the lookup it audits; entries are queued and
+appended to the hash chain every `interval` seconds (and on shutdown). An entry leaves
+the queue only once the transaction holding it has committed: a locked or unreachable
+ops store delays the audit, it never drops a row. What a crash can lose is what was
+queued in the last interval; DESIGN.md's "every read audited" is kept to that bound.
+Reads fail closed: while more than `max_pending` entries wait (the store has refused
+writes for a while), the service answers reads with 503 instead of serving unaudited data.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-from datetime import UTC, datetime
+from collections import deque
 
 from sqlalchemy.engine import Engine
 
 from api.keys import Principal
-from api.ops import profile_reads
+from hub import audit
 
 log = logging.getLogger(__name__)
 
 
 class AuditLog:
-    def __init__(self, engine: Engine, interval: float = 0.2) -> None:
+    def __init__(self, engine: Engine, chain_key: bytes, interval: float = 0.2, batch: int = 5_000,
+                 max_pending: int = 50_000) -> None:
         self._engine = engine
+        self._key = chain_key
         self._interval = interval
-        self._queue: queue.SimpleQueue[dict] = queue.SimpleQueue()
+        self._batch = batch
+        self._max_pending = max_pending
+        self._pending: deque[audit.Entry] = deque()
+        self._write_lock = threading.Lock()  # one flush at a time: the writer thread or close()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def record(self, principal: Principal, customer_ids: list[str]) -> None:
-        now = datetime.now(UTC)
-        for customer_id in customer_ids:
-            self._queue.put({"key_id": principal.key_id, "role": principal.role, "customer_id": customer_id, "read_at": now})
+    def record(self, principal: Principal, customer_ids: list[str], action: str = "profile_read", **detail) -> None:
+        self._pending.extend(audit.entries_for(action, principal.key_id, principal.role, customer_ids, **detail))
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    @property
+    def backlogged(self) -> bool:
+        """True while the queue is past its bound: reads must be refused (fail closed)."""
+        return len(self._pending) > self._max_pending
 
     def flush(self) -> int:
-        """Write every queued read now; returns how many were written."""
-        rows = []
-        while True:
-            try:
-                rows.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-        if rows:
-            with self._engine.begin() as con:
-                con.execute(profile_reads.insert(), rows)
-        return len(rows)
+        """Append every queued entry now; returns how many were written. An entry is taken
+        off the queue only after its batch committed, so a failure leaves it queued."""
+        written = 0
+        with self._write_lock:
+            while self._pending:
+                batch = [self._pending[i] for i in range(min(self._batch, len(self._pending)))]
+                audit.append(self._engine, self._key, batch)
+                for _ in batch:
+                    self._pending.popleft()
+                written += len(batch)
+        return written
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             try:
                 self.flush()
-            except Exception as error:  # keep auditing after a transient store error
-                log.error("audit flush failed, will retry: %s", type(error).__name__)
+            except Exception as error:  # the rows stay queued; retried at the next interval
+                log.error("audit flush failed, %d entries kept for retry: %s", len(self._pending), type(error).__name__)
 
-    def close(self) -> None:
+    def close(self, retries: int = 25) -> None:
+        """Stop the writer and write what is left, retrying while the store is busy."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
-        self.flush()
+        for attempt in range(retries):
+            try:
+                self.flush()
+                return
+            except Exception as error:
+                log.error("audit flush at shutdown failed (attempt %d): %s", attempt + 1, type(error).__name__)
+                self._stop.wait(0.2)
+        log.critical("audit: %d entries could not be written at shutdown", len(self._pending))

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.ops import api_keys
+from hub import audit
+from hub.settings import get_settings
 from api.roles import ROLES
 
 
@@ -31,8 +33,14 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_key(engine: Engine, role: str, name: str) -> str:
-    """Store a new key for role and return it: the only time the full key is known."""
+def _audit(engine: Engine, action: str, key_id: str, role: str | None, chain: bytes | None) -> None:
+    audit.append(engine, chain or audit.chain_key(get_settings()), [audit.Entry(action, key_id, role)])
+
+
+def create_key(engine: Engine, role: str, name: str, chain: bytes | None = None) -> str:
+    """Store a new key for role and return it: the only time the full key is known. The
+    creation is audited (key id and role; `chain` is the audit chain's key, default the
+    settings')."""
     if role not in ROLES:
         raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
     key_id = secrets.token_hex(6)
@@ -43,6 +51,7 @@ def create_key(engine: Engine, role: str, name: str) -> str:
                 key_id=key_id, key_hash=_hash(token), name=name, role=role, created_at=datetime.now(UTC)
             )
         )
+    _audit(engine, "key_created", key_id, role, chain)
     return token
 
 
@@ -51,14 +60,16 @@ def list_keys(engine: Engine) -> list[sa.Row]:
         return list(con.execute(sa.select(api_keys).order_by(api_keys.c.created_at)))
 
 
-def revoke_key(engine: Engine, key_id: str) -> bool:
-    """Revoke a key by its id; False when no live key has that id."""
+def revoke_key(engine: Engine, key_id: str, chain: bytes | None = None) -> bool:
+    """Revoke a key by its id (audited); False when no live key has that id."""
     with engine.begin() as con:
         result = con.execute(
             api_keys.update()
             .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
         )
+    if result.rowcount == 1:
+        _audit(engine, "key_revoked", key_id, None, chain)
     return result.rowcount == 1
 
 

@@ -1,13 +1,16 @@
-"""The API's tables in the ops store: API keys (hashed) and the profile-read audit log.
+"""The API's tables in the ops store: API keys (hashed) and the audit log (hub/audit.py).
 
 The ops store is durable and no rebuild touches it (DESIGN.md "Stores"); SQLite runs in
-WAL mode so the audit writer never blocks the readers of the key table.
+WAL mode so the audit writer never blocks the readers of the key table. `profile_reads`
+is a view of the hash-chained audit log's profile reads, not a table of its own.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from hub import audit
 
 metadata = sa.MetaData()
 
@@ -23,17 +26,19 @@ api_keys = sa.Table(
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
 )
 
+# a view (created by ops_engine), so it lives in a MetaData that create_all never sees
 profile_reads = sa.Table(
     "profile_reads",
-    metadata,
-    sa.Column("read_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("key_id", sa.String(16), nullable=False),
-    sa.Column("role", sa.String(32), nullable=False),
+    sa.MetaData(),
+    sa.Column("read_id", sa.Integer, primary_key=True),
+    sa.Column("key_id", sa.String(16)),
+    sa.Column("role", sa.String(32)),
     # the unified customer id only: no name, phone or other personal data in the log
-    sa.Column("customer_id", sa.String(64), nullable=False),
-    sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("ix_profile_reads_customer", "customer_id", "read_at"),
+    sa.Column("customer_id", sa.String(64)),
+    sa.Column("read_at", sa.String(32)),  # UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
 )
+_PROFILE_READS = ("profile_reads as select seq as read_id, key_id, role, customer_id, at as read_at "
+                  "from audit_log where action = 'profile_read'")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -54,4 +59,8 @@ def ops_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    audit.create(engine)
+    with engine.begin() as con:
+        create = "create view if not exists" if engine.dialect.name == "sqlite" else "create or replace view"
+        con.exec_driver_sql(f"{create} {_PROFILE_READS}")
     return engine

@@ -55,6 +55,8 @@ class GraphQLService:
                 check_limits(checked.document, variables)
             except LimitError as error:
                 return self._errors([GraphQLError(str(error))]), 400
+        if self.audit.backlogged:  # fail closed: no read the audit log cannot record
+            return {"errors": [{"message": "reads are paused: the audit log cannot be written now"}]}, 503
         try:
             with self.store.connect() as con:
                 context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)

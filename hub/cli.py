@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 import typer
 from rich.console import Console
 
+from hub import audit_cli
 from hub.settings import get_settings
 
 app = typer.Typer(
@@ -42,6 +43,9 @@ def info() -> None:
     typer.echo(f"truth_dir: {settings.truth_dir}")
 
 
+app.add_typer(audit_cli.app, name="audit")
+
+
 def _broken_plugin(name: str, error: Exception):
     def command() -> None:
         console.print(f"[red]hub {name} is unavailable: its module failed to import: {error!r}[/red]")
@@ -58,6 +62,7 @@ def _register_plugins(argv: list[str]) -> None:
     plugins = sorted(entry_points(group="hub.commands"), key=lambda e: e.name)
     named = next((arg for arg in argv if not arg.startswith("-")), None)
     builtin = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    builtin |= {group.name for group in app.registered_groups}
     if named in builtin:
         return
     wanted = [ep for ep in plugins if ep.name == named] or plugins

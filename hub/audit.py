@@ -1,0 +1,179 @@
+"""The tamper-evident audit log in the ops store: one hash chain for every audited act.
+
+Profile reads, list and export rows, key changes, erasures and steward actions are rows of
+one table, `audit_log`. Each row carries `prev_hash` (the hash of the row before it) and
+`row_hash`, an HMAC-SHA256 over its own fields and `prev_hash` under a key derived from
+the hub's secret (HUB_ID_HASH_KEY): whoever can edit the file but does not hold the key can
+neither change, delete nor reorder a row without `verify` noticing, and cannot forge a new
+chain. `audit_head` holds the last seq and hash; it is also the writers' lock (every append
+first updates it), so on SQLite and PostgreSQL alike appends are serialised and the chain
+has no forks. Deleting the newest rows together with the head is only detectable against
+a copy of the head kept elsewhere: `hub audit verify` prints it, for exactly that.
+
+No personal data in the log: customers appear by their unified id, callers by key id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from hub.settings import Settings
+
+metadata = sa.MetaData()
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.String(32), nullable=False),  # UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(64), nullable=True),  # the API key, or "cli" for a command
+    sa.Column("role", sa.String(32), nullable=True),
+    sa.Column("customer_id", sa.String(64), nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON object, non-personal
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("row_hash", sa.String(64), nullable=False),
+    sa.Index("ix_audit_log_customer", "customer_id", "seq"),
+    sa.Index("ix_audit_log_key", "key_id", "seq"),
+)
+
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("row_hash", sa.String(64), nullable=False),
+)
+
+GENESIS = "0" * 64
+ACTIONS = ("profile_read", "list_row", "export_row", "key_created", "key_revoked", "erasure", "access_export",
+           "steward_override")
+_FIELDS = ("seq", "at", "action", "key_id", "role", "customer_id", "detail", "prev_hash")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audited act to append."""
+
+    action: str
+    key_id: str | None = None
+    role: str | None = None
+    customer_id: str | None = None
+    detail: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
+def chain_key(settings: Settings) -> bytes:
+    """The HMAC key of the chain: derived from the hub's secret, apart from id-card hashing."""
+    return hashlib.sha256(b"cs-hub audit chain\0" + settings.id_hash_key.get_secret_value().encode()).digest()
+
+
+def _row_hash(key: bytes, row: dict[str, Any]) -> str:
+    message = json.dumps([row[field] for field in _FIELDS], ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _stamp(at: datetime | None) -> str:
+    return (at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def create(engine: Engine) -> None:
+    """Create the audit tables and the head row if missing."""
+    metadata.create_all(engine)
+    with engine.begin() as con:
+        if con.execute(sa.select(audit_head.c.id)).first() is None:
+            con.execute(audit_head.insert().values(id=1, seq=0, row_hash=GENESIS))
+
+
+def append(engine: Engine, key: bytes, entries: Sequence[Entry]) -> int:
+    """Append entries to the chain in one transaction; returns the seq of the last one."""
+    for entry in entries:
+        if entry.action not in ACTIONS:
+            raise ValueError(f"audit action {entry.action!r} is not one of {', '.join(ACTIONS)}")
+    with engine.begin() as con:
+        # the update takes the write lock before the head is read (SQLite: the database's
+        # write lock; PostgreSQL: the head row's lock), so no two writers chain on one head
+        con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
+        seq, prev = con.execute(sa.select(audit_head.c.seq, audit_head.c.row_hash).where(audit_head.c.id == 1)).one()
+        rows = []
+        for entry in entries:
+            seq += 1
+            row = {"seq": seq, "at": _stamp(entry.at), "action": entry.action, "key_id": entry.key_id,
+                   "role": entry.role, "customer_id": entry.customer_id,
+                   "detail": json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                   "prev_hash": prev}
+            row["row_hash"] = prev = _row_hash(key, row)
+            rows.append(row)
+        if rows:
+            con.execute(audit_log.insert(), rows)
+            con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, row_hash=prev))
+    return seq
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rows: int
+    head_seq: int
+    head_hash: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(engine: Engine, key: bytes, max_problems: int = 20) -> Verdict:
+    """Walk the chain in seq order; name every row that was edited, removed or moved."""
+    problems: list[str] = []
+    expected_seq, prev, count = 1, GENESIS, 0
+    columns = [audit_log.c[name] for name in (*_FIELDS, "row_hash")]
+    with engine.connect() as con:
+        head_seq, head_hash = con.execute(sa.select(audit_head.c.seq, audit_head.c.row_hash)).one()
+        for record in con.execute(sa.select(*columns).order_by(audit_log.c.seq)).mappings():
+            row = dict(record)
+            count += 1
+            if row["seq"] != expected_seq:
+                problems.append(f"seq {expected_seq}..{row['seq'] - 1}: rows missing before seq {row['seq']}")
+            if row["prev_hash"] != prev:
+                problems.append(f"seq {row['seq']}: does not follow the row before it (deleted or reordered rows)")
+            if _row_hash(key, row) != row["row_hash"]:
+                problems.append(f"seq {row['seq']}: contents changed since it was written")
+            prev, expected_seq = row["row_hash"], row["seq"] + 1
+            if len(problems) >= max_problems:
+                break
+    if len(problems) < max_problems and (expected_seq - 1 != head_seq or prev != head_hash):
+        problems.append(f"the chain ends at seq {expected_seq - 1} but its head says seq {head_seq}: "
+                        "the newest rows were removed or the head was edited")
+    return Verdict(count, head_seq, head_hash, problems)
+
+
+def read(engine: Engine, *, key_id: str | None = None, role: str | None = None, customer_id: str | None = None,
+         action: str | None = None, since: datetime | None = None, until: datetime | None = None,
+         after_seq: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    """Audit rows matching every filter given, in seq order after `after_seq`."""
+    query = sa.select(audit_log).where(audit_log.c.seq > after_seq)
+    for column, value in (("key_id", key_id), ("role", role), ("customer_id", customer_id), ("action", action)):
+        if value is not None:
+            query = query.where(audit_log.c[column] == value)
+    if since is not None:
+        query = query.where(audit_log.c.at >= _stamp(since))
+    if until is not None:
+        query = query.where(audit_log.c.at < _stamp(until))
+    with engine.connect() as con:
+        rows = con.execute(query.order_by(audit_log.c.seq).limit(limit)).mappings().all()
+    return [{**row, "detail": json.loads(row["detail"])} for row in rows]
+
+
+def entries_for(action: str, key_id: str, role: str, customer_ids: Iterable[str], **detail: Any) -> list[Entry]:
+    """One entry per customer, all stamped with the same instant."""
+    now = datetime.now(UTC)
+    return [Entry(action, key_id, role, customer_id, detail or None, now) for customer_id in customer_ids]

@@ -1,0 +1,109 @@
+"""The audit log is a hash chain: reads, key changes and edits to it are all visible."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import httpx
+import pytest
+
+from api.keys import create_key, revoke_key
+from api.ops import ops_engine
+from hub import audit
+from tests.api.conftest import hub_env, publish_fixture, serving
+
+QUERY = '{ customer(phone: "138 0013 8000") { id name } }'
+
+
+def _hub_audit(settings, *args: str) -> subprocess.CompletedProcess[str]:
+    code = "from hub.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, "audit", *args], env=hub_env(settings),
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def audited(settings):
+    """An ops store whose chain holds a key's creation, five profile reads and a revocation."""
+    publish_fixture(settings)
+    engine = ops_engine(settings.ops_url)
+    key = create_key(engine, "agent", "desk 9")
+    with serving(settings) as url, httpx.Client(base_url=url) as client:
+        for _ in range(5):
+            client.post("/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {key}"})
+    revoke_key(engine, key.split(".")[0])
+    return settings, key.split(".")[0]
+
+
+def test_reads_and_key_changes_are_chained_and_verify(audited):
+    settings, key_id = audited
+    rows = audit.read(ops_engine(settings.ops_url), limit=1000)
+    assert [r["action"] for r in rows] == ["key_created", *["profile_read"] * 5, "key_revoked"]
+    assert {r["key_id"] for r in rows} == {key_id}
+    assert all(rows[i]["prev_hash"] == rows[i - 1]["row_hash"] for i in range(1, len(rows)))
+    verified = _hub_audit(settings, "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "7 rows" in verified.stdout and "audit chain intact" in verified.stdout
+    shown = _hub_audit(settings, "show", "--action", "profile_read", "--customer", "CU1")
+    assert shown.returncode == 0 and len(shown.stdout.splitlines()) == 5
+
+
+@pytest.mark.parametrize(
+    ("tamper", "finding"),
+    [
+        ("update audit_log set customer_id = 'CU2' where seq = 3", "seq 3: contents changed"),
+        ("delete from audit_log where seq = 4", "rows missing before seq 5"),
+        # swap two rows' contents, hashes and all: each still hashes right, the links break
+        ("update audit_log set seq = -seq where seq in (3, 4); update audit_log set seq = 7 + seq where seq < 0",
+         "seq 3: does not follow the row before it"),
+        ("delete from audit_log where seq = 7", "the newest rows were removed"),
+    ],
+    ids=["edited", "deleted", "reordered", "tail-deleted"],
+)
+def test_verify_names_an_edited_deleted_or_reordered_row(audited, tamper, finding):
+    settings, _ = audited
+    with sqlite3.connect(settings.data_dir / "ops.db") as con:
+        con.executescript(tamper)
+    verified = _hub_audit(settings, "verify")
+    assert verified.returncode == 1
+    assert finding in verified.stdout
+
+
+def test_a_forged_chain_without_the_key_is_detected(audited):
+    """Rewriting every hash with another key (all an attacker without HUB_ID_HASH_KEY can do)."""
+    settings, _ = audited
+    engine = ops_engine(settings.ops_url)
+    rows = audit.read(engine, limit=1000)
+    with sqlite3.connect(settings.data_dir / "ops.db") as con:
+        con.execute("delete from audit_log")
+        con.execute("update audit_head set seq = 0, row_hash = ?", (audit.GENESIS,))
+    entries = [audit.Entry(r["action"], r["key_id"], r["role"], "CU2" if r["seq"] == 3 else r["customer_id"])
+               for r in rows]
+    audit.append(engine, b"not the hub's key", entries)
+    verified = _hub_audit(settings, "verify")
+    assert verified.returncode == 1 and "contents changed" in verified.stdout
+
+
+def test_no_audit_row_is_lost_while_the_ops_store_is_locked(settings):
+    """A writer holding the ops store's lock longer than its busy timeout: reads go on being
+    queued, the flush fails and retries, and every read lands once the lock is gone."""
+    publish_fixture(settings)
+    engine = ops_engine(settings.ops_url)
+    key = create_key(engine, "agent", "desk 3")
+    headers = {"Authorization": f"Bearer {key}"}
+    blocker = sqlite3.connect(settings.data_dir / "ops.db", isolation_level=None, check_same_thread=False)
+    with serving(settings) as url, httpx.Client(base_url=url, timeout=30) as client:
+        blocker.execute("begin immediate")  # every other writer now waits, then fails
+        for _ in range(10):
+            assert client.post("/graphql", json={"query": QUERY}, headers=headers).status_code == 200
+        released = threading.Timer(7.0, lambda: blocker.execute("rollback"))
+        released.start()  # past the 5 s busy timeout: at least one flush has failed by then
+        released.join()
+        for _ in range(5):
+            assert client.post("/graphql", json={"query": QUERY}, headers=headers).status_code == 200
+    blocker.close()
+    reads = audit.read(engine, action="profile_read", limit=1000)
+    assert len(reads) == 15
+    assert audit.verify(engine, audit.chain_key(settings)).ok
