@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api.audit import AuditLog
+from api.audit import AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker
@@ -117,9 +117,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except NotPublished:
             return _error("the serving store is not available yet", 503)
 
+        def record(customer_ids: list[str]) -> None:
+            audit.record(principal, customer_ids, action="export_row", list="cross_sell", product=args["product"])
+
         def body():
             with store.connect() as con:
-                yield from to_csv(export_rows(con, **args, ops=log_reader))
+                yield from to_csv(audited_rows(export_rows(con, **args, ops=log_reader), record))
 
         return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
 

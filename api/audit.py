@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy.engine import Engine
 
@@ -84,3 +85,20 @@ class AuditLog:
                 log.error("audit flush at shutdown failed (attempt %d): %s", attempt + 1, type(error).__name__)
                 self._stop.wait(0.2)
         log.critical("audit: %d entries could not be written at shutdown", len(self._pending))
+
+
+def audited_rows(rows: Iterable[dict], record: Callable[[list[str]], None], id_field: str = "customerId",
+                 every: int = 500) -> Iterator[dict]:
+    """Pass rows through, recording the customer of each one as it goes out (in groups of
+    `every`, and the rest at the end): an export stopped half-way audits what it sent."""
+    sent: list[str] = []
+    try:
+        for row in rows:
+            sent.append(row[id_field])
+            if len(sent) >= every:
+                record(sent)
+                sent = []
+            yield row
+    finally:
+        if sent:
+            record(sent)

@@ -43,6 +43,8 @@ class RequestContext:
     batch: Batch
     full_phones: bool
     read_customer_ids: list[str] = field(default_factory=list)
+    # customers sent as rows of a list (crossSellList): audited as list rows
+    listed_customer_ids: list[str] = field(default_factory=list)
     # read-your-writes (api.live.LiveEvents): write-backs since the served build
     live: object = None
 

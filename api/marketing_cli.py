@@ -22,17 +22,27 @@ def export(
     segment: Annotated[str | None, typer.Option(help="retail, vip, small_fleet or large_fleet")] = None,
 ) -> None:
     """Write the eligible customers for PRODUCT, ranked by propensity x value, as CSV to stdout."""
+    from api.audit import audited_rows
     from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
+    from api.ops import ops_engine
+    from hub import audit
     from api.store import NotPublished, ServingStore
     from hub.writeback.store import log_engine
 
     settings = get_settings()
     store = ServingStore(settings.serving_url)
     ops = log_engine(settings.ops_url)
+    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
+
+    def record(customer_ids: list[str]) -> None:  # each row written to stdout, as the API's export
+        audit.append(audit_store, chain, audit.entries_for("export_row", "cli", "marketer", customer_ids,
+                                                           list="cross_sell", product=product))
+
     try:
         with store.connect() as con:
             cross_sell_page(con, product, channel, min_score, region, segment, first=1, ops=ops)
-            for chunk in to_csv(export_rows(con, product, channel, min_score, region, segment, ops)):
+            rows = audited_rows(export_rows(con, product, channel, min_score, region, segment, ops), record)
+            for chunk in to_csv(rows):
                 sys.stdout.write(chunk)
     except ListArgumentError as error:
         typer.echo(str(error), err=True)
@@ -43,3 +53,4 @@ def export(
     finally:
         store.close()
         ops.dispose()
+        audit_store.dispose()

@@ -71,6 +71,8 @@ class GraphQLService:
         assert isinstance(result, ExecutionResult)
         if context.read_customer_ids:
             self.audit.record(principal, context.read_customer_ids)
+        if context.listed_customer_ids:
+            self.audit.record(principal, context.listed_customer_ids, action="list_row", list="cross_sell")
         body: dict = {"data": result.data}
         if result.errors:
             body["errors"] = [public_error(e, self.production) for e in result.errors]

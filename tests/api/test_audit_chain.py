@@ -107,3 +107,45 @@ def test_no_audit_row_is_lost_while_the_ops_store_is_locked(settings):
     reads = audit.read(engine, action="profile_read", limit=1000)
     assert len(reads) == 15
     assert audit.verify(engine, audit.chain_key(settings)).ok
+
+
+LIST = """query($fields: Boolean!) { crossSellList(product: "parts", channel: "sms") {
+  edges @include(if: $fields) { node { customerId } } pageInfo { hasNextPage } } }"""
+
+
+def test_list_and_export_rows_are_audited_once_per_customer_sent(settings):
+    """crossSellList rows, HTTP CSV rows and `hub marketing export` rows each leave one
+    audit row per customer sent; a page asked for its pageInfo alone audits nobody."""
+    publish_fixture(settings)
+    engine = ops_engine(settings.ops_url)
+    key = create_key(engine, "marketer", "campaigns")
+    headers = {"Authorization": f"Bearer {key}"}
+    with serving(settings) as url, httpx.Client(base_url=url) as client:
+        sent = client.post("/graphql", json={"query": LIST, "variables": {"fields": True}}, headers=headers).json()
+        client.post("/graphql", json={"query": LIST, "variables": {"fields": False}}, headers=headers)
+        exported = client.get("/export/cross-sell.csv", params={"product": "parts"}, headers=headers).text
+    listed = [edge["node"]["customerId"] for edge in sent["data"]["crossSellList"]["edges"]]
+    assert listed == ["CU1"]
+    cli = subprocess.run([sys.executable, "-c", "from hub.cli import main; main()", "marketing", "export",
+                          "--product", "parts"], env=hub_env(settings), capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0, cli.stderr
+    rows = audit.read(engine, limit=1000)
+    assert [(r["action"], r["customer_id"], r["key_id"]) for r in rows if r["action"] != "key_created"] == [
+        ("list_row", "CU1", key.split(".")[0]),
+        ("export_row", "CU1", key.split(".")[0]),
+        ("export_row", "CU1", "cli"),
+    ]
+    assert exported.count("CU1") == 1 and cli.stdout.count("CU1") == 1
+    assert {r["detail"].get("list") for r in rows if r["action"] != "key_created"} == {"cross_sell"}
+    assert audit.verify(engine, audit.chain_key(settings)).ok
+
+
+def test_a_search_that_sends_only_its_page_info_audits_nobody(settings):
+    publish_fixture(settings)
+    engine = ops_engine(settings.ops_url)
+    key = create_key(engine, "agent", "desk 4")
+    query = '{ searchCustomers(text: "张伟") { pageInfo { hasNextPage } } }'
+    with serving(settings) as url, httpx.Client(base_url=url) as client:
+        answer = client.post("/graphql", json={"query": query}, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 200 and "errors" not in answer.json()
+    assert audit.read(engine, action="profile_read") == []
