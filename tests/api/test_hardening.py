@@ -1,0 +1,89 @@
+"""What an outside caller can send is bounded before work and answered as a caller error:
+staffing targets, fragment fan-out, `first` through variables (issue 18)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from hub.erlang import MAX_AGENTS, required_agents
+
+
+
+
+def _caller_error(response, *words: str) -> str:
+    """The one error's message; the request is answered (no 5xx), never as an internal error."""
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    message = body["errors"][0]["message"]
+    assert "internal error" not in message
+    for word in words:
+        assert word in message, (word, message)
+    return message
+
+
+@pytest.mark.parametrize(("argument", "value", "allowed"), [
+    ("maxOccupancy", 1e-300, "between 0.1 and 1.0"),
+    ("maxOccupancy", 0.0, "between 0.1 and 1.0"),
+    ("serviceLevel", 0.9999999, "between 0.01 and 0.999"),
+    ("serviceLevel", -1.0, "between 0.01 and 0.999"),
+    ("shrinkage", 0.99, "between 0.0 and 0.9"),
+    ("answerWithinSeconds", 10**9, "between 0 and 3600"),
+])
+def test_staffing_plan_targets_are_refused_before_work(api, argument, value, allowed):
+    query = '{ staffingPlan(date: "2026-04-01", queue: "service", %s: %r) { intervals { agents } } }' % (argument, value)
+    response = api(query, role="executive")
+    assert response.json()["data"] is None
+    _caller_error(response, f"{argument}=", allowed)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_staffing_plan_date_outside_the_calendar_is_refused(api, day):
+    query = '{ staffingPlan(date: "%s", queue: "service") { intervals { agents } } }' % day
+    _caller_error(api(query, role="executive"), f"date={day}", "between 1970-01-01 and 2199-12-31")
+
+
+def test_staffing_plan_within_range_still_plans(api):
+    query = '{ staffingPlan(date: "2026-04-01", queue: "service", maxOccupancy: 0.1) { intervals { agents } } }'
+    response = api(query, role="executive")
+    assert response.status_code == 200, response.text
+    # 10 Erlangs (100 calls of 180 s in 30 minutes) at 10% occupancy: 100 agents
+    assert response.json()["data"]["staffingPlan"]["intervals"][0]["agents"] == 100
+
+
+def test_erlang_search_is_capped():
+    """Traffic beyond what MAX_AGENTS can carry is refused; just under it the search ends (linear)."""
+    with pytest.raises(ValueError, match="traffic=.*at most"):
+        required_agents(1e12, 180)
+    plan = required_agents(MAX_AGENTS * 0.9 * 10, 180, max_occupancy=1.0, target_service_level=0.999)
+    assert plan.agents <= MAX_AGENTS and math.isfinite(plan.service_level)
+
+
+def test_doubling_fragment_chain_is_refused_quickly(api):
+    """Each fragment spreads the previous one twice: 2**24 expansions if walked naively (the
+    naive walk took 4 s at 20 levels, about a minute at 24). The client's timeout (10 s,
+    tests/api/conftest.py) fails this test if the check is exponential."""
+    levels = 24
+    fragments = ["fragment F0 on Customer { id name city segment gender customerType }"]
+    fragments += [f"fragment F{i} on Customer {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)]
+    query = '{ customer(id: "CU1") { ...F%d } }\n%s' % (levels, "\n".join(fragments))
+    assert len(query) < 1_500
+    response = api(query)
+    assert response.status_code == 400
+    _caller_error(response, "exceeds the maximum of 2000")
+
+
+def test_first_from_a_variable_default_is_bounded(api):
+    query = 'query($n: Int = 1000) { searchCustomers(text: "张伟", first: $n) { edges { cursor } } }'
+    response = api(query)
+    assert response.status_code == 400
+    _caller_error(response, "between 0 and 100", "got 1000")
+
+
+def test_first_from_a_float_variable_is_bounded(api):
+    query = 'query($n: Int) { searchCustomers(text: "张伟", first: $n) { edges { cursor } } }'
+    response = api(query, variables={"n": 1000.0})
+    assert response.status_code == 400
+    _caller_error(response, "between 0 and 100", "got 1000")
+    assert api(query, variables={"n": 2.0}).status_code == 200
