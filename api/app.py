@@ -36,6 +36,27 @@ from hub.writeback import log_engine
 
 # operations in one batched request (a JSON list of operations, answered by a list)
 MAX_BATCH = 100
+# bytes of one request body (a full batch of write-backs is a few hundred kB)
+MAX_BODY_BYTES = 1_048_576
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused (HTTP 413) once it passes MAX_BODY_BYTES: a declared
+    Content-Length is checked before reading, a streamed body while it arrives."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Json(JSONResponse):
@@ -84,7 +105,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if principal is None:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         try:
-            payload = json.loads(await request.body())
+            raw = await _body(request)
+        except _TooLarge:
+            return _error(f"the request body is larger than {MAX_BODY_BYTES} bytes", 413)
+        try:
+            payload = json.loads(raw)
             batch = isinstance(payload, list)
             operations = [_operation(p) for p in (payload if batch else [payload])]
         except (ValueError, KeyError, TypeError):

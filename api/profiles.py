@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from api.store import Reader
-from hub.identifiers import normalize_phone, normalize_vin
+from hub.identifiers import MAX_PHONE_CHARS, normalize_phone, normalize_vin
 
 _CUSTOMER_COLUMNS = """
     c.customer_id as id, c.customer_type as "customerType", c.customer_name as name, c.gender, c.city,
@@ -107,6 +107,10 @@ _SEARCH = (
 _BUILD = 'select build_id as "buildId", built_at as "builtAt", as_of as "asOf" from _build'
 
 
+# the longest id, phone, VIN or CRM id a lookup takes (hub.identifiers.MAX_PHONE_CHARS for phones)
+MAX_KEY_CHARS = MAX_PHONE_CHARS
+
+
 class BadArgument(ValueError):
     """An argument the caller can fix (shown to them, unlike internal errors)."""
 
@@ -117,6 +121,8 @@ def lookup_key(id: str | None, phone: str | None, vin: str | None, crm_id: str |
     if len(given) != 1:
         raise BadArgument("customer() takes exactly one of id, phone, vin, crmId")
     kind, raw = given.popitem()
+    if len(raw) > MAX_KEY_CHARS:
+        raise BadArgument(f"customer({kind}:) is at most {MAX_KEY_CHARS} characters, got {len(raw)}")
     if kind == "phone":
         number = normalize_phone(raw)
         return None if number is None else (kind, number.e164)

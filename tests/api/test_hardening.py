@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import math
 
+import httpx
 import pytest
 
+from api.app import MAX_BODY_BYTES
+from hub import identifiers
 from hub.erlang import MAX_AGENTS, required_agents
+from hub.identifiers import normalize_phone
+from tests.api.conftest import serving
 
 
 
@@ -87,3 +92,48 @@ def test_first_from_a_float_variable_is_bounded(api):
     assert response.status_code == 400
     _caller_error(response, "between 0 and 100", "got 1000")
     assert api(query, variables={"n": 2.0}).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def raw(published, keys):
+    """A client on its own server, for bodies the `api` fixture cannot send."""
+    with serving(published) as url, httpx.Client(base_url=url, timeout=10) as client:
+        client.headers["Authorization"] = f"Bearer {keys['agent']}"
+        yield client
+
+
+def test_body_over_the_limit_is_413(raw):
+    padding = "x" * (MAX_BODY_BYTES + 1)
+    response = raw.post("/graphql", json={"query": "{ servingBuild { buildId } }", "variables": {"pad": padding}})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["message"] == f"the request body is larger than {MAX_BODY_BYTES} bytes"
+
+
+def test_streamed_body_over_the_limit_is_413(raw):
+    """Chunked, without a Content-Length: refused while it arrives."""
+    def chunks():
+        yield b'{"query": "{ servingBuild { buildId } }", "variables": {"pad": "'
+        for _ in range(MAX_BODY_BYTES // 65_536 + 2):
+            yield b"x" * 65_536
+        yield b'"}}'
+
+    response = raw.post("/graphql", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_body_under_the_limit_is_served(raw):
+    padding = "x" * (MAX_BODY_BYTES - 1_000)
+    response = raw.post("/graphql", json={"query": "{ servingBuild { buildId } }", "variables": {"pad": padding}})
+    assert response.status_code == 200, response.text
+
+
+def test_long_lookup_key_is_a_caller_error(api):
+    response = api('query($p: String) { customer(phone: $p) { id } }', variables={"p": "138" * 100_000})
+    _caller_error(response, "customer(phone:) is at most 64 characters")
+
+
+def test_phone_cache_never_keeps_unbounded_input():
+    before = identifiers._parse_phone.cache_info().currsize
+    assert normalize_phone("13800138000" + " " * 10 + "9" * 10_000) is None
+    assert identifiers._parse_phone.cache_info().currsize == before
+    assert normalize_phone("+86 (010) 6552-9988 ext. 12").e164 == "+861065529988"
