@@ -109,6 +109,9 @@ _BUILD = 'select build_id as "buildId", built_at as "builtAt", as_of as "asOf" f
 
 # the longest id, phone, VIN or CRM id a lookup takes (hub.identifiers.MAX_PHONE_CHARS for phones)
 MAX_KEY_CHARS = MAX_PHONE_CHARS
+# the longest searchCustomers text: names and ids are short, and SQLite refuses LIKE
+# patterns over 50,000 bytes
+MAX_SEARCH_CHARS = 100
 
 
 class BadArgument(ValueError):
@@ -166,6 +169,8 @@ def decode_cursor(cursor: str | None) -> str:
 
 def search(con: Reader, text: str, first: int, after: str | None) -> tuple[list[dict], bool]:
     """Up to `first` customers matching text after the cursor, and whether more follow."""
+    if len(text) > MAX_SEARCH_CHARS:
+        raise BadArgument(f"searchCustomers text is at most {MAX_SEARCH_CHARS} characters, got {len(text)}")
     needle = text.strip().lower().replace("%", "").replace("_", "")
     if len(needle) < 2:
         raise BadArgument("searchCustomers needs at least 2 characters of text")

@@ -3,15 +3,20 @@ staffing targets, fragment fan-out, `first` through variables (issue 18)."""
 
 from __future__ import annotations
 
+import io
+import logging
 import math
+import re
 
 import httpx
 import pytest
 
+from api import errors, profiles
 from api.app import MAX_BODY_BYTES
 from hub import identifiers
 from hub.erlang import MAX_AGENTS, required_agents
 from hub.identifiers import normalize_phone
+from hub.log import PiiFilter
 from tests.api.conftest import serving
 
 
@@ -137,3 +142,59 @@ def test_phone_cache_never_keeps_unbounded_input():
     assert normalize_phone("13800138000" + " " * 10 + "9" * 10_000) is None
     assert identifiers._parse_phone.cache_info().currsize == before
     assert normalize_phone("+86 (010) 6552-9988 ext. 12").e164 == "+861065529988"
+
+
+SEARCH = 'query($t: String!) { searchCustomers(text: $t) { edges { cursor } } }'
+
+
+def test_explicit_null_for_a_defaulted_argument_is_a_caller_error(api):
+    response = api('{ searchCustomers(text: "张伟", first: null) { edges { cursor } } }')
+    assert response.status_code == 400
+    messages = [e["message"] for e in response.json()["errors"]]
+    assert "argument `first` must not be null: leave it out for its default 20" in messages
+    through_variable = 'query($n: Int) { searchCustomers(text: "张伟", first: $n) { edges { cursor } } }'
+    _caller_error(api(through_variable, variables={"n": None}), "Argument 'first'", "must not be null")
+    plan = '{ staffingPlan(date: "2026-04-01", queue: "service", maxOccupancy: null) { queue } }'
+    _caller_error(api(plan, role="executive"), "argument `maxOccupancy` must not be null")
+
+
+def test_lone_surrogate_in_a_string_is_a_caller_error(raw):
+    body = '{"query": "%s", "variables": {"t": "ab\\ud800"}}' % SEARCH.replace('"', '\\"')
+    response = raw.post("/graphql", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "lone UTF-16 surrogate" in response.json()["errors"][0]["message"]
+
+
+def test_search_text_past_sqlites_like_limit_is_a_caller_error(api):
+    _caller_error(api(SEARCH, variables={"t": "张" * 30_000}), "searchCustomers text is at most 100 characters")
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_deeply_nested_json_is_a_caller_error(raw, depth):
+    body = '{"query": "{ servingBuild { buildId } }", "variables": {"v": %s%s}}' % ("[" * depth, "]" * depth)
+    response = raw.post("/graphql", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "the body's JSON is nested deeper than 32 levels"
+
+
+def test_error_reference_is_found_verbatim_in_the_log(api, monkeypatch):
+    """An unexpected failure answers a reference; the PII-filtered log carries the same text,
+    even when every hex digit of it is a decimal digit (once masked as a phone number)."""
+    def fail(*_args):
+        raise RuntimeError("the store broke")
+
+    monkeypatch.setattr(profiles, "find_customer", fail)
+    monkeypatch.setattr(errors.secrets, "token_hex", lambda _n: "13800138")
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(PiiFilter())
+    logger = logging.getLogger("api.errors")
+    logger.addHandler(handler)
+    try:
+        response = api('{ customer(id: "CU1") { id } }')
+    finally:
+        logger.removeHandler(handler)
+    message = response.json()["errors"][0]["message"]
+    reference = re.fullmatch(r"internal error \(reference (\S+)\)", message).group(1)
+    assert reference == "E13800138"
+    assert reference in written.getvalue() and "<phone>" not in written.getvalue()
