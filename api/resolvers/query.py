@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from api import profiles
+from api.roles import lookup_refusal
 
 
 def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
     context = info.context
+    refusal = lookup_refusal(context.principal.role, "customer", {"id": id, "phone": phone, "vin": vin, "crmId": crmId})
+    if refusal is not None:
+        raise profiles.BadArgument(refusal)
     key = profiles.lookup_key(id, phone, vin, crmId)
     row = None if key is None else profiles.find_customer(context.batch.con, *key)
     if row is not None:
@@ -16,6 +20,9 @@ def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
 
 def search_customers(_root, info, text, first=20, after=None):
     context = info.context
+    refusal = lookup_refusal(context.principal.role, "searchCustomers", {"text": text, "first": first, "after": after})
+    if refusal is not None:
+        raise profiles.BadArgument(refusal)
     rows, has_next = profiles.search(context.batch.con, text, first, after)
     context.customers_read(rows)
     edges = [{"cursor": profiles.encode_cursor(row["id"]), "node": row} for row in rows]

@@ -7,12 +7,15 @@ import io
 import logging
 import math
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
 from api import errors, profiles
 from api.app import MAX_BODY_BYTES
+from api.graph import schema
+from api.roles import LOOKUPS, ROLES, lookup_table
 from hub import identifiers
 from hub.erlang import MAX_AGENTS, required_agents
 from hub.identifiers import normalize_phone
@@ -198,3 +201,59 @@ def test_error_reference_is_found_verbatim_in_the_log(api, monkeypatch):
     reference = re.fullmatch(r"internal error \(reference (\S+)\)", message).group(1)
     assert reference == "E13800138"
     assert reference in written.getvalue() and "<phone>" not in written.getvalue()
+
+
+LOOKUP_VALUES = {"id": '"CU1"', "phone": '"13800138000"', "vin": '"LSVNV2182E2100001"', "crmId": '"CRM1"',
+                 "text": '"张伟"', "first": "1", "after": '""'}
+
+
+def _lookup_query(field: str, argument: str) -> str:
+    value = LOOKUP_VALUES[argument]
+    if field == "customer":
+        return f"{{ customer({argument}: {value}) {{ id }} }}"
+    extra = "" if argument == "text" else f", {argument}: {value}"
+    return f'{{ searchCustomers(text: "张伟"{extra}) {{ edges {{ cursor }} }} }}'
+
+
+def test_every_lookup_argument_has_a_rule():
+    """Generated from the SDL: a new argument of customer or searchCustomers fails here
+    until api/roles.py LOOKUPS says which roles may use it."""
+    query_type = schema().query_type
+    arguments = {(f, a) for f in ("customer", "searchCustomers") for a in query_type.fields[f].args}
+    assert arguments == set(LOOKUPS)
+
+
+@pytest.mark.parametrize(("field", "argument"), sorted(LOOKUPS))
+def test_lookup_rules_hold_over_http_for_every_role(api, field, argument):
+    query = _lookup_query(field, argument)
+    for role in ROLES:
+        response = api(query, role=role)
+        assert response.status_code in (200, 400), response.text
+        body = response.json()
+        messages = [e["message"] for e in body.get("errors", [])]
+        refused = [m for m in messages if f"role {role} may not use" in m or "is not available to role" in m]
+        if role in LOOKUPS[(field, argument)]:
+            assert not refused, (role, query, messages)
+        else:
+            assert refused, (role, query, body)
+            assert not (body.get("data") or {}).get(field), (role, query, body)
+
+
+def test_masked_phone_roles_cannot_confirm_a_number(api):
+    """The oracle: a marketer guessing the digits behind 138****8000 learns nothing."""
+    for role in ("marketer", "executive", "rnd"):
+        body = api('{ customer(phone: "13800138000") { id } }', role=role).json()
+        assert body["data"] == {"customer": None}, (role, body)
+        assert body["errors"][0]["message"].startswith(f"role {role} may not use customer(phone:)")
+    assert api('{ customer(phone: "13800138000") { id } }', role="contact_engine").json()["data"]["customer"]["id"] == "CU1"
+
+
+def test_roles_that_do_not_read_names_cannot_search_them(api):
+    for role in ("marketer", "executive"):
+        body = api('{ searchCustomers(text: "张伟") { edges { node { id } } } }', role=role).json()
+        assert body["data"] is None, body
+        assert "may not use searchCustomers(text:)" in body["errors"][0]["message"]
+
+
+def test_docs_show_the_lookup_rules():
+    assert lookup_table() in (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
