@@ -45,7 +45,7 @@ def _caller_error(response, *words: str) -> str:
     ("answerWithinSeconds", 10**9, "between 0 and 3600"),
 ])
 def test_staffing_plan_targets_are_refused_before_work(api, argument, value, allowed):
-    query = '{ staffingPlan(date: "2026-04-01", queue: "service", %s: %r) { intervals { agents } } }' % (argument, value)
+    query = '{ staffingPlan(date: "2026-04-01", queue: "service", %s: %r) { queue } }' % (argument, value)
     response = api(query, role="executive")
     assert response.json()["data"] is None
     _caller_error(response, f"{argument}=", allowed)
@@ -245,7 +245,8 @@ def test_masked_phone_roles_cannot_confirm_a_number(api):
         body = api('{ customer(phone: "13800138000") { id } }', role=role).json()
         assert body["data"] == {"customer": None}, (role, body)
         assert body["errors"][0]["message"].startswith(f"role {role} may not use customer(phone:)")
-    assert api('{ customer(phone: "13800138000") { id } }', role="contact_engine").json()["data"]["customer"]["id"] == "CU1"
+    dialler = api('{ customer(phone: "13800138000") { id } }', role="contact_engine").json()
+    assert dialler["data"]["customer"]["id"] == "CU1"
 
 
 def test_roles_that_do_not_read_names_cannot_search_them(api):
