@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -37,6 +38,52 @@ from hub.writeback import log_engine
 
 # operations in one batched request (a JSON list of operations, answered by a list)
 MAX_BATCH = 100
+# bytes of one request body (a full batch of write-backs is a few hundred kB)
+MAX_BODY_BYTES = 1_048_576
+
+
+# JSON nesting a request body may have: GraphQL variables are a few levels deep
+MAX_JSON_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BadJson(ValueError):
+    """A body that is JSON but no request: the message says why."""
+
+
+def _check_json(payload: object) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and strings that are not text (a lone
+    UTF-16 surrogate such as "\\ud800" parses in JSON but cannot be stored or compared)."""
+    stack = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise _BadJson("a string in the body holds a lone UTF-16 surrogate (\\ud800-\\udfff); send text")
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise _BadJson(f"the body's JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused (HTTP 413) once it passes MAX_BODY_BYTES: a declared
+    Content-Length is checked before reading, a streamed body while it arrives."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Json(JSONResponse):
@@ -85,10 +132,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if principal is None:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         try:
-            payload = json.loads(await request.body())
+            raw = await _body(request)
+        except _TooLarge:
+            return _error(f"the request body is larger than {MAX_BODY_BYTES} bytes", 413)
+        try:
+            payload = json.loads(raw)
+        except RecursionError:
+            return _error(f"the body's JSON is nested deeper than {MAX_JSON_DEPTH} levels", 400)
+        except ValueError:
+            payload = None
+        try:
+            _check_json(payload)
+        except _BadJson as error:
+            return _error(str(error), 400)
+        try:
             batch = isinstance(payload, list)
             operations = [_operation(p) for p in (payload if batch else [payload])]
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             return _error('the body must be JSON {"query": "...", "variables": {...}} or a list of those', 400)
         if not batch:
             body, status = await service.run_async(principal, *operations[0])

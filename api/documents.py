@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from threading import Lock
 
 from graphql import (
+    ArgumentNode,
     ASTValidationRule,
     DocumentNode,
     FieldNode,
     GraphQLError,
     GraphQLSchema,
+    NullValueNode,
+    Undefined,
     parse,
     specified_rules,
     validate,
@@ -45,6 +48,19 @@ def role_rule(role: str) -> type[ASTValidationRule]:
     return RoleFields
 
 
+class NoNullForDefaults(ASTValidationRule):
+    """`first: null` and the like: an argument with a default takes a value or is left out.
+    (Those arguments are non-null in the SDL; this names the argument in the error.)"""
+
+    def enter_argument(self, node: ArgumentNode, *_args) -> None:
+        argument = self.context.get_argument()
+        if argument is None or argument.default_value is Undefined or not isinstance(node.value, NullValueNode):
+            return
+        self.report_error(GraphQLError(
+            f"argument `{node.name.value}` must not be null: leave it out for its default {argument.default_value!r}",
+            node))
+
+
 @dataclass(frozen=True)
 class Checked:
     document: DocumentNode | None
@@ -61,7 +77,9 @@ class DocumentCache:
         self._lock = Lock()
         self._entries: OrderedDict[tuple[str, str], Checked] = OrderedDict()
         extra = [NoSchemaIntrospectionCustomRule] if production else []
-        self._rules = {role: [*specified_rules, *extra, role_rule(role)] for role in roles}
+        self._rules = {
+            role: [NoNullForDefaults, *specified_rules, *extra, role_rule(role)] for role in roles
+        }
 
     def get(self, query: str, role: str) -> Checked:
         key = (query, role)

@@ -33,7 +33,9 @@ def public_error(error: GraphQLError, production: bool) -> dict:
     elif isinstance(original, NotPublished):
         message = "the serving store is not available yet"
     else:
-        reference = secrets.token_hex(4)
+        # "E" and hex: letters and digits run together, so the log's PII filter (hub.log),
+        # which masks digit runs shaped like phone numbers, leaves the reference as it is
+        reference = f"E{secrets.token_hex(4)}"
         log.error("internal error %s in %s: %s", reference, error.path, type(original).__name__, exc_info=original)
         message = f"internal error (reference {reference})"
     formatted: dict = {"message": message}

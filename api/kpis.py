@@ -10,10 +10,20 @@ from datetime import date, datetime, timedelta
 
 from api.profiles import BadArgument
 from api.store import Reader
+from hub import erlang
 from hub.erlang import required_agents
 
 MAX_INTERVAL_DAYS = 31
 MAX_DAYS = 400
+# dates a caller may ask about: far outside them no data exists and date arithmetic overflows
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2199, 12, 31)
+# staffingPlan's targets (API names), checked before any work: hub.erlang's ranges
+PLAN_RANGES = {
+    "serviceLevel": erlang.SERVICE_LEVEL_RANGE,
+    "answerWithinSeconds": erlang.ANSWER_WITHIN_SECONDS_RANGE,
+    "maxOccupancy": erlang.MAX_OCCUPANCY_RANGE,
+    "shrinkage": erlang.SHRINKAGE_RANGE,
+}
 
 _COUNTS = ("offered_calls", "answered_calls", "abandoned_calls", "short_abandoned_calls",
            "answered_within_service_level_calls", "service_level_base_calls", "counted_abandoned_calls",
@@ -48,9 +58,12 @@ _ACCURACY = """select model_name as "modelName", trained_through as "trainedThro
 
 def parse_day(name: str, value: object) -> date:
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
-        raise BadArgument(f"{name}={value!r}: must be a date YYYY-MM-DD") from None
+        raise BadArgument(f"{name}={str(value)[:40]!r}: must be a date YYYY-MM-DD") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise BadArgument(f"{name}={day}: must be between {FIRST_DATE} and {LAST_DATE}")
+    return day
 
 
 def _timestamp(value: object) -> datetime:
@@ -99,6 +112,11 @@ def kpis(con: Reader, first: object, last: object, queue: str | None, grain: str
 
 def staffing_plan(con: Reader, day: object, queue: str, service_level: float, answer_within_seconds: int,
                   max_occupancy: float, shrinkage: float) -> dict:
+    given = {"serviceLevel": service_level, "answerWithinSeconds": answer_within_seconds,
+             "maxOccupancy": max_occupancy, "shrinkage": shrinkage}
+    for name, (low, high) in PLAN_RANGES.items():
+        if not low <= given[name] <= high:
+            raise BadArgument(f"{name}={given[name]!r}: must be between {low} and {high}")
     when = parse_day("date", day)
     rows = con.rows(_FORECAST, {"queue": queue, "day": when.isoformat()})
     if not rows:

@@ -35,13 +35,26 @@ class LimitError(ValueError):
     """The query breaks a bound; the message says which and the allowed maximum."""
 
 
+@dataclass(frozen=True)
+class _Cost:
+    """What a selection set adds: its cost, how many selection-set levels it spans
+    (itself included) and the aliases in it, fragments expanded."""
+
+    cost: int
+    height: int
+    aliases: int
+
+
+_EMPTY = _Cost(0, 0, 0)
+
+
 @dataclass
 class _Walk:
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
-    aliases: int = 0
-    depth: int = 0
     first_variables: set[str] = field(default_factory=set)
+    # each fragment is costed once, however often it is spread: the walk is linear in the document
+    fragment_costs: dict[str, _Cost] = field(default_factory=dict)
 
 
 def _first(node: FieldNode, walk: _Walk) -> int | None:
@@ -58,31 +71,45 @@ def _first(node: FieldNode, walk: _Walk) -> int | None:
     return None
 
 
-def _cost(selection_set: SelectionSetNode | None, walk: _Walk, depth: int, seen: frozenset[str]) -> int:
+def _too_deep(depth: int) -> LimitError:
+    return LimitError(f"query depth exceeds the maximum of {MAX_DEPTH}")
+
+
+def _cost(selection_set: SelectionSetNode | None, walk: _Walk, depth: int, seen: frozenset[str]) -> _Cost:
+    """The cost of a selection set found at `depth` (the operation's own is at 1)."""
     if selection_set is None:
-        return 0
-    walk.depth = max(walk.depth, depth)
+        return _EMPTY
     if depth > MAX_DEPTH:
-        raise LimitError(f"query depth exceeds the maximum of {MAX_DEPTH}")
-    total = 0
+        raise _too_deep(depth)
+    total, height, aliases = 0, 1, 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if selection.alias is not None:
-                walk.aliases += 1
+                aliases += 1
             first = _first(selection, walk)
             if first is not None and not 0 <= first <= MAX_FIRST:
                 raise LimitError(f"`first` on {selection.name.value} must be between 0 and {MAX_FIRST}, got {first}")
             size = first if first is not None else LIST_SIZES.get(selection.name.value, 1)
-            total += 1 + size * _cost(selection.selection_set, walk, depth + 1, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            total += _cost(selection.selection_set, walk, depth, seen)
+            inner = _cost(selection.selection_set, walk, depth + 1, seen)
+            total += 1 + size * inner.cost
+            height, aliases = max(height, 1 + inner.height), aliases + inner.aliases
+            continue
+        if isinstance(selection, InlineFragmentNode):
+            inner = _cost(selection.selection_set, walk, depth, seen)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = walk.fragments.get(name)
             if fragment is None or name in seen:
                 continue  # validation reports unknown and cyclic fragments
-            total += _cost(fragment.selection_set, walk, depth, seen | {name})
-    return total
+            inner = walk.fragment_costs.get(name)
+            if inner is None:
+                inner = walk.fragment_costs[name] = _cost(fragment.selection_set, walk, depth, seen | {name})
+            elif depth + inner.height - 1 > MAX_DEPTH:
+                raise _too_deep(depth)
+        else:
+            continue
+        total, height, aliases = total + inner.cost, max(height, inner.height), aliases + inner.aliases
+    return _Cost(total, height, aliases)
 
 
 @dataclass(frozen=True)
@@ -96,12 +123,13 @@ def check_limits(document: DocumentNode, variables: Mapping[str, Any] | None) ->
     """The query's estimated cost; raises LimitError when any bound is broken."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(fragments=fragments, variables=variables or {})
-    cost = 0
+    cost = aliases = 0
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
-            cost += _cost(definition.selection_set, walk, 1, frozenset())
-    if walk.aliases > MAX_ALIASES:
-        raise LimitError(f"query uses {walk.aliases} aliases; the maximum is {MAX_ALIASES}")
+            counted = _cost(definition.selection_set, walk, 1, frozenset())
+            cost, aliases = cost + counted.cost, aliases + counted.aliases
+    if aliases > MAX_ALIASES:
+        raise LimitError(f"query uses {aliases} aliases; the maximum is {MAX_ALIASES}")
     if cost > MAX_COST:
         raise LimitError(f"query cost {cost} exceeds the maximum of {MAX_COST}; ask for fewer items with `first`")
     return Bounds(cost, frozenset(walk.first_variables))

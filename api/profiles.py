@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from api.store import Reader
-from hub.identifiers import normalize_phone, normalize_vin
+from hub.identifiers import MAX_PHONE_CHARS, normalize_phone, normalize_vin
 
 _CUSTOMER_COLUMNS = """
     c.customer_id as id, c.customer_type as "customerType", c.customer_name as name, c.gender, c.city,
@@ -107,6 +107,13 @@ _SEARCH = (
 _BUILD = 'select build_id as "buildId", built_at as "builtAt", as_of as "asOf" from _build'
 
 
+# the longest id, phone, VIN or CRM id a lookup takes (hub.identifiers.MAX_PHONE_CHARS for phones)
+MAX_KEY_CHARS = MAX_PHONE_CHARS
+# the longest searchCustomers text: names and ids are short, and SQLite refuses LIKE
+# patterns over 50,000 bytes
+MAX_SEARCH_CHARS = 100
+
+
 class BadArgument(ValueError):
     """An argument the caller can fix (shown to them, unlike internal errors)."""
 
@@ -117,6 +124,8 @@ def lookup_key(id: str | None, phone: str | None, vin: str | None, crm_id: str |
     if len(given) != 1:
         raise BadArgument("customer() takes exactly one of id, phone, vin, crmId")
     kind, raw = given.popitem()
+    if len(raw) > MAX_KEY_CHARS:
+        raise BadArgument(f"customer({kind}:) is at most {MAX_KEY_CHARS} characters, got {len(raw)}")
     if kind == "phone":
         number = normalize_phone(raw)
         return None if number is None else (kind, number.e164)
@@ -160,6 +169,8 @@ def decode_cursor(cursor: str | None) -> str:
 
 def search(con: Reader, text: str, first: int, after: str | None) -> tuple[list[dict], bool]:
     """Up to `first` customers matching text after the cursor, and whether more follow."""
+    if len(text) > MAX_SEARCH_CHARS:
+        raise BadArgument(f"searchCustomers text is at most {MAX_SEARCH_CHARS} characters, got {len(text)}")
     needle = text.strip().lower().replace("%", "").replace("_", "")
     if len(needle) < 2:
         raise BadArgument("searchCustomers needs at least 2 characters of text")

@@ -78,3 +78,45 @@ def may_read(role: str, type_name: str, field_name: str) -> bool:
     if fields is None:
         return field_name == "__typename"
     return fields is ALL or field_name in fields or field_name == "__typename"
+
+
+def _readers(type_name: str, field_name: str) -> frozenset[str]:
+    return frozenset(role for role in ROLES if may_read(role, type_name, field_name))
+
+
+# Who may look a customer up by which argument: a lookup is an oracle for the value it
+# matches (a hit confirms a guessed phone number or name), so a role may look up only by
+# what it may read. (field, argument) -> roles; every argument of customer and
+# searchCustomers has a rule (tests/api/test_hardening.py checks against the SDL).
+LOOKUPS: Mapping[tuple[str, str], frozenset[str]] = {
+    ("customer", "id"): _readers("Customer", "id"),
+    # roles that read numbers in full; agent too for now: its screen-pop by phone is
+    # served until the desk looks up through the contact engine (an open oracle, issue 18)
+    ("customer", "phone"): FULL_PHONE_ROLES | {"agent"},
+    # a VIN is read by roles that read vehicles
+    ("customer", "vin"): _readers("Vehicle", "vin"),
+    # CRM ids are contact-center records: roles that read the whole profile
+    ("customer", "crmId"): _readers("Customer", "crmRecordCount"),
+    # the text matches names: roles that read names
+    ("searchCustomers", "text"): _readers("Customer", "name"),
+    ("searchCustomers", "first"): _readers("Customer", "name"),
+    ("searchCustomers", "after"): _readers("Customer", "name"),
+}
+
+
+def lookup_refusal(role: str, field_name: str, arguments: Mapping[str, object]) -> str | None:
+    """Why `role` may not call Query.<field_name> with these (non-null) arguments, or None."""
+    for argument, value in arguments.items():
+        if value is not None and role not in LOOKUPS.get((field_name, argument), frozenset()):
+            allowed = ", ".join(r for r in ROLES if r in LOOKUPS.get((field_name, argument), ()))
+            return f"role {role} may not use {field_name}({argument}:) (roles: {allowed or 'none'})"
+    return None
+
+
+def lookup_table() -> str:
+    """LOOKUPS as the Markdown table docs/api.md shows (a test keeps the two equal)."""
+    lines = ["| argument | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
+    for (field_name, argument), allowed in LOOKUPS.items():
+        marks = " | ".join("yes" if role in allowed else "no" for role in ROLES)
+        lines.append(f"| `{field_name}({argument}:)` | {marks} |")
+    return "\n".join(lines)

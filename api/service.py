@@ -12,6 +12,7 @@ from typing import Any
 from inspect import isawaitable
 
 from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, execute
+from graphql.execution.values import get_variable_values
 
 from api.audit import AuditLog
 from api.context import Batch, RequestContext
@@ -50,9 +51,11 @@ class GraphQLService:
         checked = self.documents.get(query, principal.role)
         if checked.document is None:
             return self._errors(checked.errors), 400
-        if variables and not checked.first_variables.isdisjoint(variables):
+        if checked.first_variables:
+            # bounded on the values execution will use: defaults applied, 100.0 coerced to 100
+            coerced = _coerced_variables(self.schema, checked.document, operation, variables)
             try:
-                check_limits(checked.document, variables)
+                check_limits(checked.document, coerced)
             except LimitError as error:
                 return self._errors([GraphQLError(str(error))]), 400
         if self.audit.backlogged:  # fail closed: no read the audit log cannot record
@@ -99,6 +102,18 @@ class GraphQLService:
 
     def _errors(self, errors) -> dict:
         return {"errors": [public_error(e, self.production) for e in errors]}
+
+
+def _coerced_variables(schema, document: DocumentNode, operation: str | None,
+                       variables: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The operation's variables as execution coerces them; {} when they do not coerce
+    (execution then refuses them before any resolver runs)."""
+    chosen = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+              and (operation is None or (d.name is not None and d.name.value == operation))]
+    if len(chosen) != 1:
+        return {}
+    coerced = get_variable_values(schema, chosen[0].variable_definitions or (), variables or {}, max_errors=10)
+    return coerced if isinstance(coerced, dict) else {}
 
 
 def _is_mutation(document: DocumentNode, operation: str | None) -> bool:

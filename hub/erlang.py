@@ -13,7 +13,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-_MAX_AGENTS = 100_000
+# the most agents one interval is planned for: the search below never goes past it
+MAX_AGENTS = 100_000
+# what a caller may ask for (inclusive bounds): targets outside these are not staffing
+# questions, and a tiny occupancy would ask for astronomically many agents
+SERVICE_LEVEL_RANGE = (0.01, 0.999)
+MAX_OCCUPANCY_RANGE = (0.1, 1.0)
+SHRINKAGE_RANGE = (0.0, 0.9)
+ANSWER_WITHIN_SECONDS_RANGE = (0, 3600)
 
 
 @dataclass(frozen=True)
@@ -33,13 +40,28 @@ def _check(name: str, value: float, rule: str, ok: bool) -> None:
         raise ValueError(f"{name}={value!r}: must be {rule}")
 
 
+def _check_range(name: str, value: float, bounds: tuple[float, float]) -> None:
+    low, high = bounds
+    _check(name, value, f"between {low} and {high}", low <= value <= high)
+
+
+def _erlang_b(agents: int, traffic: float) -> float:
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    return blocking
+
+
+def _service_level(agents: int, traffic: float, blocking: float, aht_seconds: float, within: float) -> float:
+    wait = agents * blocking / (agents - traffic * (1 - blocking))
+    return 1 - wait * math.exp(-(agents - traffic) * within / aht_seconds)
+
+
 def erlang_c(agents: int, traffic: float) -> float:
     """Probability that a call waits, with `agents` agents and `traffic` Erlangs
     (agents > traffic). Built on the Erlang B recursion, which never overflows."""
     _check("agents", agents, f"more than the traffic ({traffic:.3f} Erlangs)", agents > traffic)
-    blocking = 1.0
-    for n in range(1, agents + 1):
-        blocking = traffic * blocking / (n + traffic * blocking)
+    blocking = _erlang_b(agents, traffic)
     return agents * blocking / (agents - traffic * (1 - blocking))
 
 
@@ -75,20 +97,25 @@ def required_agents(
     handle time `aht_seconds` that answer `target_service_level` of them within
     `answer_within_seconds` at no more than `max_occupancy`; scheduled adds `shrinkage`."""
     _check("calls", calls, "a number of calls >= 0", calls >= 0 and math.isfinite(calls))
-    _check("aht_seconds", aht_seconds, "> 0", aht_seconds > 0)
+    _check("aht_seconds", aht_seconds, "> 0 and finite", aht_seconds > 0 and math.isfinite(aht_seconds))
     _check("interval_seconds", interval_seconds, "> 0", interval_seconds > 0)
-    _check("target_service_level", target_service_level, "between 0 and 1, below 1", 0 < target_service_level < 1)
-    _check("answer_within_seconds", answer_within_seconds, ">= 0", answer_within_seconds >= 0)
-    _check("max_occupancy", max_occupancy, "between 0 (excluded) and 1", 0 < max_occupancy <= 1)
-    _check("shrinkage", shrinkage, "between 0 and 1 (1 excluded)", 0 <= shrinkage < 1)
+    _check_range("target_service_level", target_service_level, SERVICE_LEVEL_RANGE)
+    _check_range("answer_within_seconds", answer_within_seconds, ANSWER_WITHIN_SECONDS_RANGE)
+    _check_range("max_occupancy", max_occupancy, MAX_OCCUPANCY_RANGE)
+    _check_range("shrinkage", shrinkage, SHRINKAGE_RANGE)
     traffic = calls * aht_seconds / interval_seconds
     if traffic == 0:
         return Staffing(0, 0, 1.0, 0.0, 0.0, 0.0)
     agents = max(math.floor(traffic) + 1, math.ceil(traffic / max_occupancy - 1e-9))
-    while service_level(agents, traffic, aht_seconds, answer_within_seconds) < target_service_level:
+    _check("traffic", traffic, f"at most {MAX_AGENTS * max_occupancy:.0f} Erlangs (at most {MAX_AGENTS} agents)",
+           agents <= MAX_AGENTS)
+    # Erlang B for `agents`, then one recursion step per extra agent: the search is linear
+    blocking = _erlang_b(agents, traffic)
+    while _service_level(agents, traffic, blocking, aht_seconds, answer_within_seconds) < target_service_level:
         agents += 1
-        if agents > _MAX_AGENTS:  # pragma: no cover - a target of 1.0 is refused above
-            raise ValueError(f"target_service_level={target_service_level}: not reachable")
+        _check("target_service_level", target_service_level, f"reachable with at most {MAX_AGENTS} agents",
+               agents <= MAX_AGENTS)
+        blocking = traffic * blocking / (agents + traffic * blocking)
     return Staffing(
         agents=agents,
         scheduled_agents=math.ceil(agents / (1 - shrinkage) - 1e-9),

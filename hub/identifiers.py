@@ -57,17 +57,29 @@ class PhoneNumber:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-@lru_cache(maxsize=65536)
+# the longest text parsed as a phone number: "+86 (010) 6552-9988 ext. 1234" and its like
+# are far shorter; anything longer is junk, and never becomes a key of the parse cache
+MAX_PHONE_CHARS = 64
+
+
 def normalize_phone(raw: str | None, region: str = "CN") -> PhoneNumber | None:
     """Parse a phone number in any format a Chinese contact center sees.
 
     +86 138 0013 8000, 0086-13800138000, 138-0013-8000, (010) 6552 9988,
     010-65529988 ext. 12, 400-820-8820 and foreign numbers with + or 00.
-    Returns None for junk (all one digit, too short) and invalid numbers.
+    Returns None for junk (all one digit, too short, longer than MAX_PHONE_CHARS) and
+    invalid numbers.
     """
     if raw is None:
         return None
     text = str(raw).strip()
+    if len(text) > MAX_PHONE_CHARS:
+        return None
+    return _parse_phone(text, region)
+
+
+@lru_cache(maxsize=65536)
+def _parse_phone(text: str, region: str) -> PhoneNumber | None:
     if not text:
         return None
     digits = _NON_DIAL.sub("", text.split("ext")[0].split("转")[0].split("#")[0])

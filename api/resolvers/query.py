@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from api import profiles
 from api.resolvers.selection import sends_edges
+from api.roles import lookup_refusal
 
 
 def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
     context = info.context
+    refusal = lookup_refusal(context.principal.role, "customer", {"id": id, "phone": phone, "vin": vin, "crmId": crmId})
+    if refusal is not None:
+        raise profiles.BadArgument(refusal)
     key = profiles.lookup_key(id, phone, vin, crmId)
     row = None if key is None else profiles.find_customer(context.batch.con, *key)
     if row is not None:
@@ -17,6 +21,9 @@ def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
 
 def search_customers(_root, info, text, first=20, after=None):
     context = info.context
+    refusal = lookup_refusal(context.principal.role, "searchCustomers", {"text": text, "first": first, "after": after})
+    if refusal is not None:
+        raise profiles.BadArgument(refusal)
     rows, has_next = profiles.search(context.batch.con, text, first, after)
     if sends_edges(info):  # audited only when the profiles go out, not for a bare pageInfo
         context.customers_read(rows)
