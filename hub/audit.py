@@ -52,11 +52,15 @@ audit_head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("row_hash", sa.String(64), nullable=False),
+    # retention (prune) removes the oldest rows: the chain then starts after base_seq, whose
+    # hash was base_hash; the `retention` row that did it carries both, under the HMAC
+    sa.Column("base_seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("base_hash", sa.String(64), nullable=False, server_default="0" * 64),
 )
 
 GENESIS = "0" * 64
 ACTIONS = ("profile_read", "list_row", "export_row", "key_created", "key_revoked", "erasure", "access_export",
-           "steward_override")
+           "steward_override", "retention")
 _FIELDS = ("seq", "at", "action", "key_id", "role", "customer_id", "detail", "prev_hash")
 
 
@@ -91,7 +95,7 @@ def create(engine: Engine) -> None:
     metadata.create_all(engine)
     with engine.begin() as con:
         if con.execute(sa.select(audit_head.c.id)).first() is None:
-            con.execute(audit_head.insert().values(id=1, seq=0, row_hash=GENESIS))
+            con.execute(audit_head.insert().values(id=1, seq=0, row_hash=GENESIS, base_seq=0, base_hash=GENESIS))
 
 
 def append(engine: Engine, key: bytes, entries: Sequence[Entry]) -> int:
@@ -100,22 +104,30 @@ def append(engine: Engine, key: bytes, entries: Sequence[Entry]) -> int:
         if entry.action not in ACTIONS:
             raise ValueError(f"audit action {entry.action!r} is not one of {', '.join(ACTIONS)}")
     with engine.begin() as con:
-        # the update takes the write lock before the head is read (SQLite: the database's
-        # write lock; PostgreSQL: the head row's lock), so no two writers chain on one head
-        con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
-        seq, prev = con.execute(sa.select(audit_head.c.seq, audit_head.c.row_hash).where(audit_head.c.id == 1)).one()
-        rows = []
-        for entry in entries:
-            seq += 1
-            row = {"seq": seq, "at": _stamp(entry.at), "action": entry.action, "key_id": entry.key_id,
-                   "role": entry.role, "customer_id": entry.customer_id,
-                   "detail": json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                   "prev_hash": prev}
-            row["row_hash"] = prev = _row_hash(key, row)
-            rows.append(row)
-        if rows:
-            con.execute(audit_log.insert(), rows)
-            con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, row_hash=prev))
+        return _append(con, key, entries)
+
+
+def _lock_head(con: sa.Connection) -> None:
+    # the update takes the write lock before the head is read (SQLite: the database's
+    # write lock; PostgreSQL: the head row's lock), so no two writers chain on one head
+    con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
+
+
+def _append(con: sa.Connection, key: bytes, entries: Sequence[Entry]) -> int:
+    _lock_head(con)
+    seq, prev = con.execute(sa.select(audit_head.c.seq, audit_head.c.row_hash).where(audit_head.c.id == 1)).one()
+    rows = []
+    for entry in entries:
+        seq += 1
+        row = {"seq": seq, "at": _stamp(entry.at), "action": entry.action, "key_id": entry.key_id,
+               "role": entry.role, "customer_id": entry.customer_id,
+               "detail": json.dumps(entry.detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+               "prev_hash": prev}
+        row["row_hash"] = prev = _row_hash(key, row)
+        rows.append(row)
+    if rows:
+        con.execute(audit_log.insert(), rows)
+        con.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, row_hash=prev))
     return seq
 
 
@@ -134,10 +146,13 @@ class Verdict:
 def verify(engine: Engine, key: bytes, max_problems: int = 20) -> Verdict:
     """Walk the chain in seq order; name every row that was edited, removed or moved."""
     problems: list[str] = []
-    expected_seq, prev, count = 1, GENESIS, 0
     columns = [audit_log.c[name] for name in (*_FIELDS, "row_hash")]
     with engine.connect() as con:
-        head_seq, head_hash = con.execute(sa.select(audit_head.c.seq, audit_head.c.row_hash)).one()
+        head_seq, head_hash, base_seq, base_hash = con.execute(
+            sa.select(audit_head.c.seq, audit_head.c.row_hash, audit_head.c.base_seq, audit_head.c.base_hash)).one()
+        expected_seq, prev, count = base_seq + 1, base_hash, 0
+        if base_seq and not _pruned_by_retention(con, base_seq, base_hash):
+            problems.append(f"the chain starts after seq {base_seq}, but no retention row removed rows through it")
         for record in con.execute(sa.select(*columns).order_by(audit_log.c.seq)).mappings():
             row = dict(record)
             count += 1
@@ -154,6 +169,35 @@ def verify(engine: Engine, key: bytes, max_problems: int = 20) -> Verdict:
         problems.append(f"the chain ends at seq {expected_seq - 1} but its head says seq {head_seq}: "
                         "the newest rows were removed or the head was edited")
     return Verdict(count, head_seq, head_hash, problems)
+
+
+def _pruned_by_retention(con: sa.Connection, base_seq: int, base_hash: str) -> bool:
+    """Whether the newest retention row names exactly this base (its detail is under the HMAC)."""
+    detail = con.execute(sa.select(audit_log.c.detail).where(audit_log.c.action == "retention")
+                         .order_by(audit_log.c.seq.desc()).limit(1)).scalar()
+    if detail is None:
+        return False
+    named = json.loads(detail)
+    return named.get("through_seq") == base_seq and named.get("through_hash") == base_hash
+
+
+def prune(engine: Engine, key: bytes, before: datetime) -> int:
+    """Remove the rows older than `before` (retention), keeping the rest verifiable: in one
+    transaction the head's base moves to the last removed row and a `retention` row, under
+    the HMAC like every other, names that base."""
+    cutoff = _stamp(before)
+    with engine.begin() as con:
+        _lock_head(con)
+        last = con.execute(sa.select(audit_log.c.seq, audit_log.c.row_hash).where(audit_log.c.at < cutoff)
+                           .order_by(audit_log.c.seq.desc()).limit(1)).first()
+        if last is None:
+            return 0
+        removed = con.execute(audit_log.delete().where(audit_log.c.seq <= last.seq)).rowcount
+        con.execute(audit_head.update().where(audit_head.c.id == 1).values(base_seq=last.seq, base_hash=last.row_hash))
+        _append(con, key, [Entry("retention", "retention", None, None,
+                                 {"table": "audit_log", "removed": removed, "before": cutoff,
+                                  "through_seq": last.seq, "through_hash": last.row_hash})])
+    return removed
 
 
 def read(engine: Engine, *, key_id: str | None = None, role: str | None = None, customer_id: str | None = None,

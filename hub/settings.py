@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     model_min_cross_sell_auc: float = 0.6
     model_min_value_correlation: float = 0.1
 
+    # Retention (PIPL; docs/privacy.md "Retention"): days each store keeps what it holds,
+    # enforced by the daily Dagster job `retention`. Landing files go once ingested and older;
+    # write-back events once exported to the warehouse and older; audit rows keep the chain.
+    retention_landing_days: int = Field(default=400, ge=1)
+    retention_quarantine_days: int = Field(default=180, ge=1)
+    retention_writeback_days: int = Field(default=400, ge=1)
+    retention_report_days: int = Field(default=730, ge=1)
+    retention_audit_days: int = Field(default=1095, ge=1)
+
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()

@@ -17,6 +17,7 @@ from orchestration.defs.models.forecast.assets import assets as forecast_assets
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
+from orchestration.defs.privacy.retention import daily_retention, retention_job
 from orchestration.defs.quality.checks import checks
 from orchestration.defs.transforms.assets import cs_hub_dbt, cs_hub_dbt_scored
 from orchestration.defs.transforms.resources import dbt
@@ -32,8 +33,8 @@ defs = dg.Definitions(
         *field_quality_assets,
     ],
     asset_checks=checks,
-    jobs=[hub_build, model_retrain],
-    schedules=[*schedules, weekly_model_retrain],
+    jobs=[hub_build, model_retrain, retention_job],
+    schedules=[*schedules, weekly_model_retrain, daily_retention],
     sensors=[landing_files, ops_writebacks],
     resources={
         "hub": hub,
