@@ -28,6 +28,8 @@ NAIVE_TIMESTAMP_FORMATS = (
 )
 ZULU_TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%SZ")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+# Eight digits and nothing else is YYYYMMDD; a shorter run ("1990105") is not guessed at.
+COMPACT_DATE_FORMAT = "%Y%m%d"
 TRUE_WORDS = ("Y", "YES", "TRUE", "T", "1")
 FALSE_WORDS = ("N", "NO", "FALSE", "F", "0")
 TYPE_WORDS = {
@@ -78,7 +80,10 @@ def typed_expr(f: Field, contract: Contract) -> str:
             f"when upper({v}) in {sql_in(FALSE_WORDS)} then false end)"
         )
     if f.type == "date":
-        return f"cast(try_strptime({v}, {sql_list(DATE_FORMATS)}) as date)"
+        return (
+            f"cast(case when regexp_full_match({v}, '[0-9]{{8}}') then try_strptime({v}, {sql_str(COMPACT_DATE_FORMAT)}) "
+            f"else try_strptime({v}, {sql_list(DATE_FORMATS)}) end as date)"
+        )
     naive = quote("p_" + f.name)  # parsed once, in an earlier step (see naive_expr)
     aware = f"timezone('UTC', try_cast({v} as timestamptz))"
     zulu = f"try_strptime({v}, {sql_list(ZULU_TIMESTAMP_FORMATS)})"  # UTC already: no zone arithmetic

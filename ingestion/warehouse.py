@@ -115,6 +115,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...
     for c in contracts:
         cols = ",\n    ".join(f"{quote(name)} {sql_type}" for name, sql_type in raw_columns(c))
         con.execute(f"create table if not exists {c.raw_table} (\n    {cols}\n)")
+        for name, sql_type in raw_columns(c):  # a field added to a contract since the table was made
+            con.execute(f"alter table {c.raw_table} add column if not exists {quote(name)} {sql_type}")
 
 
 def quote(name: str) -> str:
