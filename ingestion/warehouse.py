@@ -2,8 +2,8 @@
 
 Raw tables hold the typed contract columns, the normalised identifier columns
 and the lineage columns; `_ledger`, `_quarantine` and `_batches` account for
-every file and every row that did not load; `_file_stats` remembers the files already
-fingerprinted.
+every file and every row that did not load; `_warnings` lists rows that loaded
+without a field; `_file_stats` remembers the files already fingerprinted.
 """
 
 from __future__ import annotations
@@ -68,6 +68,18 @@ create table if not exists raw._quarantine (
     rule varchar not null,
     message varchar not null,
     record varchar
+);
+-- rows that loaded but lost a field: an optional id card that failed its checks is kept
+-- out of the identity graph; the value itself is never stored here
+create table if not exists raw._warnings (
+    batch_id varchar not null,
+    source varchar not null,
+    entity varchar not null,
+    file varchar not null,
+    line bigint not null,
+    field varchar not null,
+    rule varchar not null,
+    message varchar not null
 );
 """
 

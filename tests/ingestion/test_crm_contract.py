@@ -77,3 +77,21 @@ def test_registration_timestamps_are_optional(ingested) -> None:
     data_dir, _ = ingested
     registered = loaded(data_dir, "registered_at")
     assert registered["C2"] is None and registered["C1"] is not None
+
+
+def test_id_card_failing_its_check_digit_loads_the_row_without_it_and_warns(ingested) -> None:
+    data_dir, out = ingested
+    has_id = loaded(data_dir, "id_card_hash is not null")
+    assert (has_id["C6"], has_id["C7"], has_id["C8"]) == (False, True, False)
+    assert query(data_dir, "select file, line, field, rule from raw._warnings order by line") == [
+        ("customers_20260101.csv", 7, "id_card_no", "checksum"),
+        ("customers_20260101.csv", 9, "id_card_no", "identifier"),
+    ]
+    report = run_hub("quarantine", data_dir=data_dir).stdout
+    assert "customers_20260101.csv  id_card_no  rule checksum: 1 rows loaded without it" in report
+    assert ("    line 7: field id_card_no fails the GB 11643 check digit; the row loaded without it, "
+            "kept out of the identity graph (rule: checksum)") in report
+    assert run_hub("quarantine", "--rule", "checksum", data_dir=data_dir).stdout.count("rows loaded without it") == 1
+    warnings = query(data_dir, "select * from raw._warnings")
+    for text in (out, report, repr(warnings)):  # the number is never printed nor stored
+        assert ID_CARD_BAD_CHECK not in text and ID_BODY not in text
