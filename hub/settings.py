@@ -37,6 +37,11 @@ class Settings(BaseSettings):
 
     # Identity guards (DESIGN.md "Identity").
     identity_max_customers_per_identifier: int = Field(default=3, ge=1)
+    # Quality-gate floors that assume the CRM exports phones (docs/ingestion.md): a CRM
+    # without phones sets them to 0, else its profiles (found by phone) never publish.
+    gate_min_profile_phone_share: float = Field(default=0.9, ge=0, le=1)
+    gate_min_identified_call_share: float = Field(default=0.3, ge=0, le=1)
+    gate_max_crm_phone_null_share: float = Field(default=0.10, ge=0, le=1)
     # Late rows up to this many days old are picked up by incremental builds.
     incremental_window_days: int = Field(default=3, ge=0)
 

@@ -216,6 +216,12 @@ def _email_fast_path(con: duckdb.DuckDBPyConnection, new: str) -> None:
 _RIC_WEIGHTS = "[" + ", ".join(str(2 ** (17 - i) % 11) for i in range(17)) + "]"
 
 
+def ric_check_value_sql(n: str) -> str:
+    """SQL: the GB 11643 check value (0-10, 10 written X) of the first 17 digits of the text n."""
+    return (f"((1 - list_sum(list_transform(range(1, 18), lambda i: "
+            f"coalesce(try_cast(substr({n}, i, 1) as integer), 0) * {_RIC_WEIGHTS}[i])) % 11) + 11) % 11")
+
+
 def _id_card_fast_path(con: duckdb.DuckDBPyConnection, new: str, key: str) -> None:
     """hash_id_card over SQL, for values of digits and X only (anything else goes to Python)."""
     con.execute(
@@ -228,8 +234,7 @@ def _id_card_fast_path(con: duckdb.DuckDBPyConnection, new: str, key: str) -> No
             and substr(n, 18, 1) = (case when w = 10 then 'X' else w::varchar end)
             and try_strptime(substr(n, 7, 8), '%Y%m%d') is not null and substr(n, 7, 4) >= '0001' as valid
         from (
-            select *, ((1 - list_sum(list_transform(range(1, 18),
-                lambda i: coalesce(try_cast(substr(n, i, 1) as integer), 0) * {_RIC_WEIGHTS}[i])) % 11) + 11) % 11 as w
+            select *, {ric_check_value_sql('n')} as w
             from shaped
         )
         """

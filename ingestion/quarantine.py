@@ -1,5 +1,8 @@
 """Reading the quarantine back: rows grouped by file, field and rule, PII masked.
 
+Rows that loaded without a field (raw._warnings: an id card that failed its checks)
+follow, grouped the same way; their values were never stored.
+
 The quarantine keeps values as exported (id-card numbers excepted: they are
 masked before they are stored), so everything shown here goes through `mask`.
 """
@@ -63,10 +66,11 @@ def describe_quarantine(settings: Settings, file: str | None = None, rule: str |
             """,
             {"file": file, "rule": rule, "limit": max(0, limit)},
         ).fetchall()
+        warnings = _warning_groups(con, file, rule, limit)
     finally:
         con.close()
     if not groups:
-        return "no quarantined rows" + (" match" if file or rule else "")
+        return "\n".join(["no quarantined rows" + (" match" if file or rule else ""), *warnings])
     lines = []
     for source, entity, name, field, rule_name, n, samples in groups:
         lines.append(f"{name}  {field or '(whole line)'}  rule {rule_name}: {n:,} rows")
@@ -78,4 +82,29 @@ def describe_quarantine(settings: Settings, file: str | None = None, rule: str |
                 lines.append(f"    line {s['line']}: field {field} value '{mask(s['value'], kind)}' (rule: {rule_name})")
     total = sum(g[5] for g in groups)
     lines.append(f"{total:,} quarantine rows in {len(groups)} groups")
-    return "\n".join(lines)
+    return "\n".join(lines + warnings)
+
+
+def _warning_groups(con: duckdb.DuckDBPyConnection, file: str | None, rule: str | None, limit: int) -> list[str]:
+    """Rows that loaded without a field (raw._warnings), grouped like the quarantine; no values are stored."""
+    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = '_warnings'"
+                       ).fetchone()[0]:
+        return []
+    groups = con.execute(
+        """
+        select file, field, rule, count(*), list(message order by line)[1:$limit]
+        from raw._warnings
+        where ($file is null or file = $file or file like $file) and ($rule is null or rule = $rule)
+        group by all
+        order by file, field, rule
+        """,
+        {"file": file, "rule": rule, "limit": max(0, limit)},
+    ).fetchall()
+    if not groups:
+        return []
+    lines = ["warnings: rows loaded without a field"]
+    for name, field, rule_name, n, messages in groups:
+        lines.append(f"{name}  {field}  rule {rule_name}: {n:,} rows loaded without it")
+        lines += [f"    line {m.split(' line ', 1)[-1]}" for m in messages]
+    lines.append(f"{sum(g[3] for g in groups):,} warning rows in {len(groups)} groups")
+    return lines

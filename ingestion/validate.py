@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ingestion.contracts import Contract, Field
-from ingestion.normalise import MAPS
+from ingestion.normalise import MAPS, ric_check_value_sql
 from ingestion.warehouse import SQL_TYPES, field_columns, quote
 
 NAIVE_TIMESTAMP_FORMATS = (
@@ -28,6 +28,8 @@ NAIVE_TIMESTAMP_FORMATS = (
 )
 ZULU_TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%SZ")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+# Eight digits and nothing else is YYYYMMDD; a shorter run ("1990105") is not guessed at.
+COMPACT_DATE_FORMAT = "%Y%m%d"
 TRUE_WORDS = ("Y", "YES", "TRUE", "T", "1")
 FALSE_WORDS = ("N", "NO", "FALSE", "F", "0")
 TYPE_WORDS = {
@@ -78,7 +80,10 @@ def typed_expr(f: Field, contract: Contract) -> str:
             f"when upper({v}) in {sql_in(FALSE_WORDS)} then false end)"
         )
     if f.type == "date":
-        return f"cast(try_strptime({v}, {sql_list(DATE_FORMATS)}) as date)"
+        return (
+            f"cast(case when regexp_full_match({v}, '[0-9]{{8}}') then try_strptime({v}, {sql_str(COMPACT_DATE_FORMAT)}) "
+            f"else try_strptime({v}, {sql_list(DATE_FORMATS)}) end as date)"
+        )
     naive = quote("p_" + f.name)  # parsed once, in an earlier step (see naive_expr)
     aware = f"timezone('UTC', try_cast({v} as timestamptz))"
     zulu = f"try_strptime({v}, {sql_list(ZULU_TIMESTAMP_FORMATS)})"  # UTC already: no zone arithmetic
@@ -188,6 +193,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
         selects.append(f"{alias + '.vin' if f.normalise == 'vin' else 'r.' + v} as {quote('t_' + f.name)}")
         if f.normalise == "phone":
             selects.append(f"{alias}.kind as {quote('k_' + f.name)}")
+        if f.normalise == "id_card" and not must_have(f, contract):
+            selects.append(f"{warning_rule_sql(v, f'{alias}.hash')} as {quote('w_' + f.name)}")
     broken = " or ".join(f"({c.condition})" for c in checks(contract)) or "false"
     parsed = "".join(f", {naive_expr(f)} as {quote('p_' + f.name)}" for f in contract.fields if f.type == "timestamp")
     # Raw text is only needed to quarantine a row: keep it for bad rows only (memory).
@@ -207,12 +214,56 @@ def build_typed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     )
 
 
+def warning_rule_sql(v: str, normalised: str) -> str:
+    """SQL: the rule an optional id-card value breaks (checksum, identifier), NULL when none.
+
+    Such a row still loads, without the id card (its hash is NULL, so it links nothing);
+    `raw._warnings` says so. checksum: 17 digits and a check character that GB 11643 does
+    not give them; identifier: any other invalid number (shape, birth date, area code).
+    """
+    n = f"upper({v})"
+    checksum_fails = (f"regexp_full_match({n}, '[0-9]{{17}}[0-9X]') and substr({n}, 18, 1) <> "
+                      f"(case when {ric_check_value_sql(n)} = 10 then 'X' else ({ric_check_value_sql(n)})::varchar end)")
+    return (f"(case when {v} is not null and {normalised} is null then "
+            f"(case when {checksum_fails} then 'checksum' else 'identifier' end) end)")
+
+
+WARNING_WORDS = {
+    "checksum": "fails the GB 11643 check digit",
+    "identifier": "is not a valid id card (GB 11643 shape, birth date or area code)",
+}
+
+
+def insert_warnings(con: duckdb.DuckDBPyConnection, contract: Contract, batch_id: str) -> None:
+    """One `raw._warnings` row per loaded row of `_typed` whose optional id card was rejected.
+
+    The number itself is never written: the message names file, line, field and rule only.
+    """
+    where = f"{sql_str(contract.source)}, {sql_str(contract.entity)}"
+    parts = []
+    for f in contract.fields:
+        if f.normalise != "id_card" or must_have(f, contract):
+            continue
+        w = quote("w_" + f.name)
+        words = " ".join(f"when {sql_str(rule)} then {sql_str(text)}" for rule, text in WARNING_WORDS.items())
+        parts.append(
+            f"""select {where}, _file, _line, {sql_str(f.name)}, {w},
+                       _file || ' line ' || _line || ': field {f.name} ' || (case {w} {words} end)
+                       || '; the row loaded without it, kept out of the identity graph (rule: ' || {w} || ')'
+                from _typed where not _bad and {w} is not null"""
+        )
+    if parts:
+        con.execute(f"insert into raw._warnings select {sql_str(batch_id)}, * from ({' union all '.join(parts)})")
+
+
 def insert_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, batch_id: str) -> None:
-    """One `raw._quarantine` row per violation of the bad rows in `_typed`.
+    """One `raw._quarantine` row per violation of the bad rows in `_typed`; then the warnings.
 
     A line that does not parse (or the cut-off last line of a file) is one row
     with rule malformed (truncated); otherwise every broken (field, rule) is one row.
+    Rows that load with a rejected optional id card get a `raw._warnings` row (insert_warnings).
     """
+    insert_warnings(con, contract, batch_id)
     record = _masked_record(contract)
     where = f"{sql_str(contract.source)}, {sql_str(contract.entity)}"
     shape_rule = "case when _last_open then 'truncated' else 'malformed' end"

@@ -2,8 +2,8 @@
 
 Raw tables hold the typed contract columns, the normalised identifier columns
 and the lineage columns; `_ledger`, `_quarantine` and `_batches` account for
-every file and every row that did not load; `_file_stats` remembers the files already
-fingerprinted.
+every file and every row that did not load; `_warnings` lists rows that loaded
+without a field; `_file_stats` remembers the files already fingerprinted.
 """
 
 from __future__ import annotations
@@ -69,6 +69,18 @@ create table if not exists raw._quarantine (
     message varchar not null,
     record varchar
 );
+-- rows that loaded but lost a field: an optional id card that failed its checks is kept
+-- out of the identity graph; the value itself is never stored here
+create table if not exists raw._warnings (
+    batch_id varchar not null,
+    source varchar not null,
+    entity varchar not null,
+    file varchar not null,
+    line bigint not null,
+    field varchar not null,
+    rule varchar not null,
+    message varchar not null
+);
 """
 
 
@@ -115,6 +127,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...
     for c in contracts:
         cols = ",\n    ".join(f"{quote(name)} {sql_type}" for name, sql_type in raw_columns(c))
         con.execute(f"create table if not exists {c.raw_table} (\n    {cols}\n)")
+        for name, sql_type in raw_columns(c):  # a field added to a contract since the table was made
+            con.execute(f"alter table {c.raw_table} add column if not exists {quote(name)} {sql_type}")
 
 
 def quote(name: str) -> str:

@@ -127,6 +127,7 @@ def customer_rows(scale: Scale, parties: Parties, records: Records, rng: np.rand
         "province": np.array([c.province for c in places.CITIES], dtype=object)[parties.city[p]],
         "city": np.array([c.name for c in places.CITIES], dtype=object)[parties.city[p]],
         "address": r.address,
+        "postcode": np.full(r.size, None, dtype=object),  # the simulated CRM does not record postcodes
         "segment": np.array(SEGMENTS, dtype=object)[parties.segment[p]],
         "registered_at": r.registered,
         "updated_at": r.registered,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from hub.settings import Settings, get_settings
 from orchestration.lib.quality.history import record_and_compare
 from orchestration.lib.quality.suite import Suite, rule
 
@@ -57,6 +58,24 @@ def _aggregate(sql: str):
     return frame
 
 
+def _aggregate_with_floor(sql: str, column: str, setting: str):
+    """The frame of sql plus `<column>_floor`, the floor read from settings when the suite runs."""
+    def frame(con: duckdb.DuckDBPyConnection, build_id: str) -> pd.DataFrame:
+        out = con.execute(sql).df()
+        out[f"{column}_floor"] = float(getattr(get_settings(), setting))
+        return out
+
+    return frame
+
+
+def _at_least_floor(column: str, setting: str, why: str):
+    """column >= the floor in settings; why gets the setting's name and default."""
+    default = Settings.model_fields[setting].default
+    return rule("expect_column_pair_values_a_to_be_greater_than_b",
+                f"{why} (HUB_{setting.upper()}, default {default:.0%})", column_A=column,
+                column_B=f"{column}_floor", or_equal=True)
+
+
 def _between(column: str, low: float | None, high: float | None, why: str, **extra: object):
     return rule("expect_column_values_to_be_between", why, column=column, min_value=low, max_value=high, **extra)
 
@@ -86,29 +105,36 @@ DISTRIBUTION_SUITES = (
     Suite(
         name="caller_identification",
         table="marts.fct_calls",
-        frame=_aggregate(
+        frame=_aggregate_with_floor(
             """
             select avg(is_customer_identified::int) as identified_share
             from marts.fct_calls where call_direction = 'inbound'
-            """
+            """,
+            "identified_share",
+            "gate_min_identified_call_share",
         ),
-        rules=(_between("identified_share", 0.3, 1.0, "a drop below 30% means phone links broke in identity"),),
+        rules=(_at_least_floor("identified_share", "gate_min_identified_call_share",
+                               "a share of inbound calls under the floor means phone links broke in identity"),),
         description="Share of inbound calls whose caller resolved to a customer.",
     ),
     Suite(
         name="profile_shape",
         table="marts.customer_profile",
-        frame=_aggregate(
+        frame=_aggregate_with_floor(
             """
             select avg((phone_count > 0)::int) as with_phone_share,
                    avg(crm_record_count) as crm_records_per_customer,
                    max(crm_record_count) as max_crm_records
             from marts.customer_profile
-            """
+            """,
+            "with_phone_share",
+            "gate_min_profile_phone_share",
         ),
         blocking=True,
         rules=(
-            _between("with_phone_share", 0.9, 1.0, "screen-pop finds customers by phone: 90% must have one"),
+            _at_least_floor("with_phone_share", "gate_min_profile_phone_share",
+                            "screen-pop finds customers by phone: at least the floor must have one "
+                            "(set 0 for a CRM without phones)"),
             _between("crm_records_per_customer", 1.0, 1.5, "more than 1.5 CRM records per customer means over-merging"),
         ),
         description="Profiles reachable by phone, and CRM records per unified customer (over-merge guard).",

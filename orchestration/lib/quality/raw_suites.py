@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from hub.settings import Settings, get_settings
 from ingestion.contracts import CONTRACTS, SOURCES
 from orchestration.lib.quality.history import record_and_compare
 from orchestration.lib.quality.suite import Suite, rule, table_exists
@@ -37,12 +38,14 @@ class NullShareLimit:
     max_share: float
     where: str = "true"
     why: str = ""
+    setting: str | None = None  # the hub setting read when the suite runs (max_share is its default)
 
 
 # Identifiers that link records to customers: when normalisation rejects too many, identity
 # resolution silently loses its links, which no row-level test can notice.
 NULL_SHARE_LIMITS = (
-    NullShareLimit("raw.crm__phones", "phone_e164", 0.10, why="phones that do not parse cannot link calls"),
+    NullShareLimit("raw.crm__phones", "phone_e164", Settings.model_fields["gate_max_crm_phone_null_share"].default,
+                   why="phones that do not parse cannot link calls", setting="gate_max_crm_phone_null_share"),
     NullShareLimit(
         "raw.acd__call_legs", "ani_e164", 0.25, "direction = 'inbound'", "inbound calls need a caller number to find the customer"
     ),
@@ -101,13 +104,19 @@ def _null_share_frame(limit: NullShareLimit):
             f"""
             select
                 count(*) as rows_checked,
-                coalesce(avg(case when {limit.column} is null then 1.0 else 0.0 end), 0.0) as null_share
+                coalesce(avg(case when {limit.column} is null then 1.0 else 0.0 end), 0.0) as null_share,
+                ? as max_null_share
             from {limit.table}
             where {limit.where}
-            """
+            """,
+            [_max_share(limit)],
         ).df()
 
     return frame
+
+
+def _max_share(limit: NullShareLimit) -> float:
+    return float(getattr(get_settings(), limit.setting)) if limit.setting else limit.max_share
 
 
 def _row_count_frame(table: str):
@@ -167,11 +176,12 @@ def raw_suites() -> list[Suite]:
                 description=f"Share of rows without a usable {limit.column}.",
                 rules=(
                     rule(
-                        "expect_column_values_to_be_between",
-                        f"{limit.why}: at most {limit.max_share:.0%} may be NULL",
-                        column="null_share",
-                        min_value=0.0,
-                        max_value=limit.max_share,
+                        "expect_column_pair_values_a_to_be_greater_than_b",
+                        f"{limit.why}: at most {limit.max_share:.0%} may be NULL"
+                        + (f" (default; HUB_{limit.setting.upper()} sets it)" if limit.setting else ""),
+                        column_A="max_null_share",
+                        column_B="null_share",
+                        or_equal=True,
                     ),
                 ),
             )

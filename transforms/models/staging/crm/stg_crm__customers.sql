@@ -26,6 +26,7 @@ final as (
         nullif(trim(province), '') as province,
         nullif(trim(city), '') as city,
         nullif(trim(address), '') as address,
+        nullif(upper(replace(trim(postcode), ' ', '')), '') as postcode,
         segment,
         -- timestamps
         registered_at,
