@@ -49,28 +49,41 @@ def _birth_date() -> cl.CustomComparison:
     )
 
 
-def settings() -> SettingsCreator:
+def _comparisons() -> list[tuple[tuple[str, ...], Any]]:
+    return [
+        # null, exact (tf on the full name), swapped, JW >= 0.92 / 0.88 on both, one part equal (tf)
+        (("given_name", "surname"),
+         cl.ForenameSurnameComparison("given_name", "surname", forename_surname_concat_col_name="full_name")),
+        (("birth_date",), _birth_date()),
+        (("street_number",), cl.ExactMatch("street_number")),
+        (("address",), cl.JaroWinklerAtThresholds("address", [0.95, 0.85])),
+        (("city",), cl.JaroWinklerAtThresholds("city", [0.92, 0.85])),
+        (("postcode",), cl.LevenshteinAtThresholds("postcode", [1, 2])),
+        # province: implied by the city (correlated fields would count the same evidence twice)
+    ]
+
+
+# several rules, so that a typo in any one field still leaves another to bring a pair together
+BLOCKING_RULES = (
+    ("birth_date",),
+    ("given_name", "surname"),
+    ("surname", "postcode"),
+    ("given_name", "postcode"),
+    ("street_number", "postcode"),
+    ("street_number", "city", "surname"),
+    ("address", "street_number"),
+)
+
+
+def settings(populated: set[str] | None = None) -> SettingsCreator:
+    """The model over the fields some record fills (a CRM without postcodes compares none)."""
+    def usable(columns: tuple[str, ...]) -> bool:
+        return populated is None or set(columns) <= populated
+
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[
-            # null, exact (tf on the full name), swapped, JW >= 0.92 / 0.88 on both, one part equal
-            cl.ForenameSurnameComparison("given_name", "surname", forename_surname_concat_col_name="full_name"),
-            _birth_date(),
-            cl.ExactMatch("street_number"),
-            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
-            cl.JaroWinklerAtThresholds("city", [0.92, 0.85]),
-            cl.LevenshteinAtThresholds("postcode", [1, 2]),
-            cl.ExactMatch("province"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("birth_date"),
-            block_on("given_name", "surname"),
-            block_on("surname", "postcode"),
-            block_on("given_name", "postcode"),
-            block_on("street_number", "postcode"),
-            block_on("street_number", "city", "surname"),
-            block_on("address"),
-        ],
+        comparisons=[comparison for columns, comparison in _comparisons() if usable(columns)],
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES if usable(rule)],
         retain_intermediate_calculation_columns=False,
     )
 
@@ -95,7 +108,8 @@ def match(records: pd.DataFrame, threshold: float) -> MatchResult:
         raise ValueError(f"records lack columns {missing}")
     db = DuckDBAPI(duckdb.connect())
     frame = db.register(records[list(RECORD_COLUMNS)].astype("string"), table_name="records")
-    linker = Linker(frame, settings(), log_level="WARNING")
+    populated = {c for c in RECORD_COLUMNS if records[c].notna().any()}
+    linker = Linker(frame, settings(populated), log_level="WARNING")
     linker.training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
     for rule in EM_BLOCKING_RULES:
