@@ -27,7 +27,7 @@ NAIVE_TIMESTAMP_FORMATS = (
     "%Y-%m-%dT%H:%M:%S.%f",
 )
 ZULU_TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%SZ")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")  # real CRM exports write all three
 TRUE_WORDS = ("Y", "YES", "TRUE", "T", "1")
 FALSE_WORDS = ("N", "NO", "FALSE", "F", "0")
 TYPE_WORDS = {
