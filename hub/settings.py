@@ -37,6 +37,9 @@ class Settings(BaseSettings):
 
     # Identity guards (DESIGN.md "Identity").
     identity_max_customers_per_identifier: int = Field(default=3, ge=1)
+    # Splink pairs at or above this match probability link two records (fixed up front, never
+    # tuned on evaluation data: docs/identity.md "Probabilistic matching").
+    identity_match_probability: float = Field(default=0.99, gt=0.0, lt=1.0)
     # Quality-gate floors that assume the CRM exports phones (docs/ingestion.md): a CRM
     # without phones sets them to 0, else its profiles (found by phone) never publish.
     gate_min_profile_phone_share: float = Field(default=0.9, ge=0, le=1)

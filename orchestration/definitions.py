@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.field_quality.assets import assets as field_quality_assets
+from orchestration.defs.identity.assets import assets as identity_assets
 from orchestration.defs.ingestion.assets import assets as ingestion_assets
 from orchestration.defs.ingestion.sensors import landing_files
 from orchestration.defs.ingestion.ops_sensor import ops_writebacks
@@ -29,7 +30,7 @@ scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 
 defs = dg.Definitions(
     assets=[
-        *ingestion_assets, cs_hub_dbt, *model_assets, *forecast_assets, *scored, *publish_assets,
+        *ingestion_assets, *identity_assets, cs_hub_dbt, *model_assets, *forecast_assets, *scored, *publish_assets,
         *field_quality_assets,
     ],
     asset_checks=checks,

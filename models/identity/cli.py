@@ -17,6 +17,9 @@ app = typer.Typer(name="identity", help="Identity resolution: evaluate against t
 def evaluate(
     warehouse: Annotated[Path | None, typer.Option(help="DuckDB warehouse (default: settings.warehouse_path)")] = None,
     truth_dir: Annotated[Path | None, typer.Option(help="simulator truth folder (default: settings.truth_dir)")] = None,
+    truth: Annotated[Path | None, typer.Option(
+        help="CSV of crm_customer_id,entity_id: a labelled sample of your own data, scored instead of the simulator's truth"
+    )] = None,
     min_precision: Annotated[float, typer.Option(help="exit 1 when precision is below this")] = 0.0,
     min_recall: Annotated[float, typer.Option(help="exit 1 when recall is below this")] = 0.0,
 ) -> None:
@@ -29,8 +32,8 @@ def evaluate(
         typer.echo(f"{warehouse}: no warehouse; run `hub ingest` and the dbt build first", err=True)
         raise typer.Exit(code=2)
     try:
-        report = run(Path(warehouse), truth_dir or settings.truth_dir)
-    except FileNotFoundError as error:
+        report = run(Path(warehouse), truth_dir or settings.truth_dir, truth)
+    except (FileNotFoundError, ValueError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from error
     for line in report.lines():

@@ -85,8 +85,10 @@ def _probabilistic_scores(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -
         "where is_accepted"
     ).df()
     person = truth.set_index("customer_id")["person_id"]
-    same = pairs["left_crm_customer_id"].map(person) == pairs["right_crm_customer_id"].map(person)
-    return PairScores(records=0, true_pairs=0, predicted_pairs=len(pairs), correct_pairs=int(same.sum()))
+    left, right = pairs["left_crm_customer_id"].map(person), pairs["right_crm_customer_id"].map(person)
+    labelled = left.notna() & right.notna()  # a labelled sample scores the pairs inside it
+    same = left[labelled] == right[labelled]
+    return PairScores(records=0, true_pairs=0, predicted_pairs=int(labelled.sum()), correct_pairs=int(same.sum()))
 
 
 def _non_personal_links(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
@@ -101,12 +103,36 @@ def _non_personal_links(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> int:
     return int(edges["identifier_value"].isin(bad).sum())
 
 
-def evaluate(warehouse_path: Path, truth_dir: Path) -> IdentityReport:
-    """Score the identity tables of a built warehouse against the simulator's truth."""
-    truth_path = truth_dir / "crm_records.parquet"
-    if not truth_path.exists():
-        raise FileNotFoundError(f"{truth_path}: no truth to evaluate against; run `hub simulate` first")
-    truth = pd.read_parquet(truth_path, columns=["customer_id", "person_id"])
+TRUTH_FILE_COLUMNS = ("crm_customer_id", "entity_id")
+
+
+def read_truth_file(path: Path) -> pd.DataFrame:
+    """A labelled sample of one's own data: a CSV of (crm_customer_id, entity_id), one row per
+    CRM record; records with one entity id are one person. Only its records are scored."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such truth file")
+    frame = pd.read_csv(path, dtype=str)
+    missing = [c for c in TRUTH_FILE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} line 1: header lacks {', '.join(missing)} (rule: columns {', '.join(TRUTH_FILE_COLUMNS)})")
+    blank = frame[frame[list(TRUTH_FILE_COLUMNS)].isna().any(axis=1)]
+    if len(blank):
+        line = int(blank.index[0]) + 2
+        raise ValueError(f"{path} line {line}: crm_customer_id and entity_id are both required (rule: required)")
+    return frame.rename(columns={"crm_customer_id": "customer_id", "entity_id": "person_id"})[
+        ["customer_id", "person_id"]].drop_duplicates("customer_id")
+
+
+def evaluate(warehouse_path: Path, truth_dir: Path, truth_file: Path | None = None) -> IdentityReport:
+    """Score the identity tables of a built warehouse against the simulator's truth, or against
+    a labelled sample (`truth_file`, see read_truth_file)."""
+    if truth_file is not None:
+        truth = read_truth_file(truth_file)
+    else:
+        truth_path = truth_dir / "crm_records.parquet"
+        if not truth_path.exists():
+            raise FileNotFoundError(f"{truth_path}: no truth to evaluate against; run `hub simulate` first")
+        truth = pd.read_parquet(truth_path, columns=["customer_id", "person_id"])
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         assigned = con.sql("select crm_customer_id, customer_id from intermediate.int_crm_customers_resolved").df()
@@ -115,7 +141,7 @@ def evaluate(warehouse_path: Path, truth_dir: Path) -> IdentityReport:
             "from intermediate.int_identity_excluded_identifiers group by exclusion_reason"
         ).fetchall()
         probabilistic = _probabilistic_scores(con, truth)
-        non_personal = _non_personal_links(con, truth_dir)
+        non_personal = _non_personal_links(con, truth_dir) if truth_file is None else 0
         reasons = con.sql(
             "select customer_id, coalesce(max(link_reasons), 'none') as link_reasons "
             "from intermediate.int_customer_id_registry group by customer_id"

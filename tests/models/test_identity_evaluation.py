@@ -65,3 +65,20 @@ def test_evaluate_without_truth_says_what_to_do(data_dir: Path) -> None:
     proc = run_hub("identity", "evaluate", data_dir=data_dir, check=False)
     assert proc.returncode == 2
     assert "hub simulate" in proc.stderr
+
+
+def test_evaluate_scores_a_labelled_sample_given_as_truth_file(data_dir: Path, tmp_path: Path) -> None:
+    data_dir.mkdir(parents=True)
+    _warehouse(data_dir / "warehouse.duckdb")
+    labels = tmp_path / "labels.csv"
+    # C1 and C2 one person (resolved together), C3 another; C4 not labelled, so not scored
+    labels.write_text("crm_customer_id,entity_id\nC1,E1\nC2,E1\nC3,E2\n", encoding="utf-8")
+    proc = run_hub("identity", "evaluate", "--truth", str(labels), "--min-precision", "1", "--min-recall", "1",
+                   data_dir=data_dir)
+    assert "CRM records evaluated: 3" in proc.stdout
+    assert "precision: 1.0000" in proc.stdout and "recall: 1.0000" in proc.stdout
+
+    labels.write_text("record,entity_id\nC1,E1\n", encoding="utf-8")
+    bad = run_hub("identity", "evaluate", "--truth", str(labels), data_dir=data_dir, check=False)
+    assert bad.returncode == 2
+    assert "labels.csv line 1: header lacks crm_customer_id" in bad.stderr

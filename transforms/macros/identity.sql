@@ -30,28 +30,6 @@
     end
 {%- endmacro %}
 
-{#- The part of an address that names the building: province prefix dropped,
-    full-width digits and '#' made plain, flat details after 号 cut off. Two
-    spellings of one place give one key. -#}
-{% macro address_key(address, province) -%}
-    {%- set plain -%}
-        translate(
-            case
-                when {{ province }} is not null and {{ dbt.position(province, address) }} = 1
-                    then substr({{ address }}, {{ dbt.length(province) }} + 1)
-                else {{ address }}
-            end,
-            '０１２３４５６７８９#',
-            '0123456789号'
-        )
-    {%- endset -%}
-    case
-        when {{ dbt.position("'号'", plain) }} > 0
-            then substr({{ plain }}, 1, {{ dbt.position("'号'", plain) }})
-        else {{ plain }}
-    end
-{%- endmacro %}
-
 {#- A phone number with the middle hidden, as agents may see it: 138****8000. -#}
 {% macro mask_phone(e164) -%}
     {%- set national -%}

@@ -1,0 +1,134 @@
+"""The CRM's person records in the matcher's shape, and the run that writes models.identity_pairs.
+
+The matcher runs before dbt's identity models, which read its pairs as the source
+`models.identity_pairs`, so it reads the raw CRM table itself: the latest exported version
+of each record (the rule of stg_crm__customers), persons only.
+Names: "given surname" when the name has a space (Western exports), else the first
+character is the surname (Chinese). Addresses: province and city prefixes are dropped, the building number is
+the digits before 号 (or the first number), compared apart from the rest of the street.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from hub.settings import Settings
+from models import runs
+from models.identity.matching import RECORD_COLUMNS, match
+
+PAIRS_TABLE = "identity_pairs"
+MODEL = "identity_matching"
+# the trained Splink model of each run (models.model_runs holds its counts)
+PARAMETERS_TABLE = f"{runs.SCHEMA}.identity_match_parameters"
+_CREATE_PARAMETERS = f"create table if not exists {PARAMETERS_TABLE} (run_id varchar primary key, model_json varchar not null)"
+
+_RECORDS = """
+with latest as (
+    select *
+    from raw.crm__customers
+    qualify row_number() over (partition by customer_id order by updated_at desc, _ingested_at desc, _line desc) = 1
+),
+persons as (
+    select
+        customer_id,
+        nullif(regexp_replace(trim(name), '\\s+', ' ', 'g'), '') as full_name,
+        nullif(trim(province), '') as province,
+        nullif(trim(city), '') as city,
+        translate(nullif(trim(address), ''), '０１２３４５６７８９＃#', '0123456789号号') as typed_address,
+        birth_date
+    from latest
+    where customer_type = 'person'
+),
+located as (
+    -- province and city prefixes dropped: some agents type them, some do not
+    select
+        *,
+        case when starts_with(typed_address, province) then substr(typed_address, length(province) + 1)
+            else typed_address end as without_province
+    from persons
+),
+unprefixed as (
+    select
+        *,
+        regexp_replace(
+            case when starts_with(without_province, city) then substr(without_province, length(city) + 1)
+                else without_province end,
+            '^市', ''
+        ) as address
+    from located
+)
+select
+    customer_id as unique_id,
+    case when contains(full_name, ' ') then split_part(full_name, ' ', 1) else substr(full_name, 2) end
+        as given_name,
+    case when contains(full_name, ' ') then regexp_extract(full_name, '(\\S+)$', 1) else substr(full_name, 1, 1) end
+        as surname,
+    full_name,
+    strftime(birth_date, '%Y%m%d') as birth_date,
+    nullif(coalesce(nullif(regexp_extract(address, '(\\d+)号', 1), ''), regexp_extract(address, '(\\d+)', 1)), '')
+        as street_number,
+    nullif(regexp_replace(address, '\\d+.*$', ''), '') as address,
+    city,
+    cast(null as varchar) as postcode,
+    province
+from unprefixed
+"""
+
+
+def crm_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    records = con.execute(_RECORDS).df()
+    if "postcode" in {c[0] for c in con.execute("describe raw.crm__customers").fetchall()}:
+        postcodes = con.execute("select distinct on (customer_id) customer_id, postcode from raw.crm__customers "
+                                "order by customer_id, updated_at desc, _ingested_at desc, _line desc").df()
+        records = records.drop(columns="postcode").merge(
+            postcodes.rename(columns={"customer_id": "unique_id"}), on="unique_id", how="left")
+    return records[list(RECORD_COLUMNS)]
+
+
+_EMPTY_PAIRS = pd.DataFrame({"left_crm_customer_id": pd.Series(dtype="string"),
+                             "right_crm_customer_id": pd.Series(dtype="string"),
+                             "match_weight": pd.Series(dtype="float64"),
+                             "match_probability": pd.Series(dtype="float64")})
+MIN_RECORDS = 50  # fewer person records than this train no model: the graph links them deterministically
+
+
+def _has_crm(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'raw' and table_name = 'crm__customers'").fetchall()[0][0] > 0
+
+
+def run_identity_matching(con: duckdb.DuckDBPyConnection, settings: Settings) -> runs.RunResult:
+    """Train on the CRM's persons, write the accepted pairs and record the trained model.
+
+    Too few records, or a model Splink cannot train, publishes no pairs: the run is recorded
+    with the reason and the graph keeps its deterministic links.
+    """
+    records = crm_records(con) if _has_crm(con) else pd.DataFrame(columns=list(RECORD_COLUMNS))
+    threshold = settings.identity_match_probability
+    metrics = {"records": float(len(records)), "threshold": threshold}
+    if len(records) < MIN_RECORDS:
+        return runs.record_run(con, MODEL, PAIRS_TABLE, _EMPTY_PAIRS, date.today(), metrics, floors={},
+                               failure=f"{len(records)} person records, fewer than {MIN_RECORDS}")
+    try:
+        result = match(records, threshold)
+    except ValueError as error:  # EM left a level with no probability mass, say
+        return runs.record_run(con, MODEL, PAIRS_TABLE, _EMPTY_PAIRS, date.today(), metrics, floors={},
+                               failure=f"Splink could not train: {error}")
+    pairs = result.pairs.rename(columns={"left_id": "left_crm_customer_id", "right_id": "right_crm_customer_id"})
+    metrics |= {"scored_pairs": float(result.scored_pairs), "accepted_pairs": float(len(pairs))}
+    run = runs.record_run(con, MODEL, PAIRS_TABLE, pairs, date.today(), metrics, floors={})
+    con.execute(_CREATE_PARAMETERS)
+    con.execute(f"insert into {PARAMETERS_TABLE} values (?, ?)", [run.run_id, json.dumps(result.model)])
+    return run
+
+
+def trained_model(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
+    """The Splink model (settings with trained m, u and prior) a run used."""
+    rows = con.execute(f"select model_json from {PARAMETERS_TABLE} where run_id = ?", [run_id]).fetchall()
+    if not rows:
+        raise KeyError(f"no identity matching run {run_id}")
+    return json.loads(rows[0][0])
