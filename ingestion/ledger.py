@@ -11,6 +11,7 @@ LOADED = "loaded"  # every row read is loaded or a duplicate
 WITH_REJECTS = "loaded_with_rejects"  # some rows quarantined
 SKIPPED_RESENT = "skipped_resent"  # same content as a file loaded before
 FAILED = "failed"  # could not be read at all; nothing loaded
+REFUSED = "refused"  # not readable as the contract's format (binary, compressed, no header...): nothing loaded
 
 
 @dataclass
@@ -57,6 +58,11 @@ class IngestResult:
     @property
     def reconciles(self) -> bool:
         return all(f.reconciles for f in self.files)
+
+    @property
+    def refused(self) -> list[FileEntry]:
+        """Files that loaded nothing because they could not be read (refused or failed)."""
+        return [f for f in self.files if f.status in (FAILED, REFUSED)]
 
     @property
     def rows_loaded(self) -> dict[str, int]:
@@ -108,7 +114,7 @@ class IngestResult:
             lines.append("files:")
             lines += ["  " + f.line() for f in self.files]
         else:
-            lines += ["  " + f.line() for f in self.files if not f.reconciles or f.status == FAILED]
+            lines += ["  " + f.line() for f in self.files if not f.reconciles or f.status in (FAILED, REFUSED)]
         return "\n".join(lines)
 
 
@@ -133,7 +139,7 @@ def seen_files(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[str, str]], di
     pairs = {(file, h) for file, h, _ in rows}
     first: dict[str, str] = {}
     for file, h, status in rows:
-        if status not in (SKIPPED_RESENT, FAILED):
+        if status not in (SKIPPED_RESENT, FAILED, REFUSED):
             first.setdefault(h, file)
     return pairs, first
 

@@ -22,7 +22,7 @@ from rich.console import Console
 from hub.settings import Settings
 from ingestion import files as landing
 from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
-from ingestion.ledger import FAILED, LOADED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
+from ingestion.ledger import FAILED, LOADED, REFUSED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
 from ingestion.ops_export import export_events
@@ -100,9 +100,18 @@ class _ContractRun:
                 already += 1  # same name, size and mtime as a file in the ledger: not read again
                 continue
             paths.append((path, self.contract))
-        found = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
+        inspected = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
+        found = [f for f in inspected if isinstance(f, landing.LandingFile)]
         remember_files(self.con, [(f.name, *stats[f.name], f.content_hash) for f in found])
         to_load, resent = [], []
+        for path, refused in (f for f in inspected if not isinstance(f, landing.LandingFile)):
+            name = landing.display_name(path)
+            if (name, refused.content_hash) in seen:
+                already += 1  # refused before with the same content: reported in that run's ledger
+                continue
+            seen.add((name, refused.content_hash))
+            resent.append(FileEntry(self.contract.source, self.contract.entity, name, refused.content_hash, "",
+                                    status=REFUSED, message=refused.reason()))
         for f in found:
             if (f.name, f.content_hash) in seen:
                 already += 1

@@ -1,0 +1,111 @@
+"""Hostile landing files, one of each class, through `hub ingest` in one run.
+
+Every file is generated here, small; one run loads them all, so the module stays fast.
+Each file must end with a ledger line that says what happened to it, the run must go on
+past the ones it refuses, and nothing personal may be printed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import run_hub
+
+HEADER = "customer_id,email,updated_at"
+GOOD = "C{n},user{n}@example.cn,2026-01-01 09:00:00"
+PHONE = "13912345678"
+ID_CARD = "110105198503041234"
+REFUSED_EXIT = 3
+
+
+def _rows(*numbers: int) -> list[str]:
+    return [GOOD.format(n=n) for n in numbers]
+
+
+def _write(folder: Path, name: str | bytes, data: bytes) -> None:
+    path = os.path.join(os.fsencode(folder), name) if isinstance(name, bytes) else folder / name
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+def write_hostile(landing: Path) -> None:
+    crm = landing / "crm"
+    crm.mkdir(parents=True)
+    text = lambda lines, end="\n": (end.join(lines) + end).encode()  # noqa: E731
+    _write(crm, "emails_01_cr_only.csv", text([HEADER, *_rows(1, 2)], end="\r"))
+    _write(crm, "emails_02_huge_first_line.csv", b"x" * (200 * 1024) + b"\n" + text(_rows(3)))
+    _write(crm, "emails_03_gzip.csv", gzip.compress(text([HEADER, *_rows(4)])))
+    _write(crm, "emails_04_binary.csv", bytes(range(256)) * 8)
+    _write(crm, b"emails_05_\xff\xfe_name.csv", text([HEADER, *_rows(5)]))
+    _write(crm, "emails_06_glob[1].csv", text([HEADER, *_rows(6)]))
+    _write(crm, "emails_06_glob1.csv", text([HEADER, *_rows(7, 8)]))  # what the glob [1] would match
+    _write(crm, "emails_07_utf16_bom.csv", (HEADER + "\n" + "\n".join(_rows(9)) + "\n").encode("utf-16"))
+    _write(crm, "emails_08_utf16_no_bom.csv", (HEADER + "\n" + "\n".join(_rows(10, 11)) + "\n").encode("utf-16-le"))
+    # A personal value in a refused file's first line must not reach the output.
+    _write(crm, "emails_09_no_line_ends.csv", f"{PHONE},{ID_CARD},".encode() * 8000)
+    _write(crm, "emails_10_good.csv", text([HEADER, *_rows(12)]))
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    data_dir = tmp_path_factory.mktemp("hostile19") / "var"
+    write_hostile(data_dir / "landing")
+    proc = run_hub("ingest", "--source", "crm", "--report", data_dir=data_dir, check=False)
+    return data_dir, proc
+
+
+def _ledger(data_dir: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "select file, status, rows_read, rows_loaded, rows_quarantined, message from raw._ledger").fetchall()}
+    finally:
+        con.close()
+
+
+def _emails(data_dir: Path) -> list[str]:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return sorted(r[0] for r in con.execute("select customer_id from raw.crm__emails").fetchall())
+    finally:
+        con.close()
+
+
+def test_no_file_stops_the_source_and_the_exit_code_says_files_were_refused(ingested) -> None:
+    data_dir, proc = ingested
+    assert proc.returncode == REFUSED_EXIT, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    ledger = _ledger(data_dir)
+    assert len(ledger) == 11  # every file has its ledger line, the non-UTF-8 name shown escaped
+    refused = {name: row[-1] for name, row in ledger.items() if row[0] == "refused"}
+    assert set(refused) == {"emails_02_huge_first_line.csv", "emails_03_gzip.csv", "emails_04_binary.csv",
+                            "emails_05_\\xff\\xfe_name.csv", "emails_09_no_line_ends.csv"}
+    assert "rule header: line 1:" in refused["emails_02_huge_first_line.csv"]
+    assert "gzip-compressed" in refused["emails_03_gzip.csv"]
+    assert "rule binary" in refused["emails_04_binary.csv"]
+    assert "rule file_name" in refused["emails_05_\\xff\\xfe_name.csv"]
+    assert "5 file(s) refused" in proc.stderr
+
+
+def test_cr_only_glob_names_and_utf16_load_every_row(ingested) -> None:
+    data_dir, _ = ingested
+    ledger = _ledger(data_dir)
+    assert ledger["emails_01_cr_only.csv"][:4] == ("loaded", 2, 2, 0)
+    assert ledger["emails_06_glob[1].csv"][:4] == ("loaded", 1, 1, 0)  # its own row, not its glob's
+    assert ledger["emails_06_glob1.csv"][:4] == ("loaded", 2, 2, 0)
+    assert ledger["emails_07_utf16_bom.csv"][:4] == ("loaded", 1, 1, 0)
+    assert ledger["emails_08_utf16_no_bom.csv"][:4] == ("loaded", 2, 2, 0)
+    assert _emails(data_dir) == sorted(f"C{n}" for n in (1, 2, 6, 7, 8, 9, 10, 11, 12))
+
+
+def test_nothing_personal_is_printed_and_a_second_run_is_quiet(ingested) -> None:
+    data_dir, proc = ingested
+    for output in (proc.stdout, proc.stderr):
+        assert PHONE not in output and ID_CARD not in output
+    again = run_hub("ingest", "--source", "crm", data_dir=data_dir)  # refused files are not re-reported
+    assert "0 new files" in again.stdout and "11 already loaded" in again.stdout
