@@ -9,9 +9,11 @@ not clean UTF-8 is transcoded into a staging copy; a clean file is read in place
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import io
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +87,40 @@ class LandingFile:
     @property
     def name(self) -> str:
         return self.path.name
+
+
+# A file modified this recently may still be being written: its size is checked again after
+# SETTLE_SECONDS, and a file that grew (or changed) is left for the next run.
+RECENT_SECONDS = 5.0
+SETTLE_SECONDS = 1.0
+
+
+def still_written(paths: list[Path]) -> set[Path]:
+    """The files among paths still being written: modified in the last seconds and changed since."""
+    now = time.time_ns()
+    recent = {}
+    for p in paths:
+        st = p.stat()
+        if now - st.st_mtime_ns < RECENT_SECONDS * 1e9:
+            recent[p] = (st.st_size, st.st_mtime_ns)
+    if not recent:
+        return set()
+    time.sleep(SETTLE_SECONDS)
+    changed = set()
+    for p, before in recent.items():
+        st = p.stat()
+        if (st.st_size, st.st_mtime_ns) != before:
+            changed.add(p)
+    return changed
+
+
+def unknown_names(landing_dir: Path, source: str, contracts: tuple[Contract, ...]) -> list[str]:
+    """Files in landing/<source>/ that no contract's pattern names: reported, never loaded."""
+    folder = landing_dir / source
+    if not folder.is_dir():
+        return []
+    return sorted(display_name(p) for p in folder.iterdir()
+                  if p.is_file() and not any(fnmatch.fnmatchcase(p.name, c.file_pattern) for c in contracts))
 
 
 def discover(landing_dir: Path, contract: Contract) -> list[Path]:
@@ -222,6 +258,8 @@ def _inspect(path: Path, data: bytes, content_hash: str, contract: Contract, sta
         read_path = staging_dir / f"{content_hash[:16]}_{_GLOB.sub('_', path.name)}"
         read_path.write_bytes(data)
     header = _parse_header(first) if contract.format == "csv" else ()
+    if contract.format == "csv" and data.strip():
+        check_header(header, contract)
     body_start = data.find(b"\n") + 1 if contract.format == "csv" else 0
     has_rows = (body_start > 0 or contract.format != "csv") and _NON_SPACE.search(data, body_start) is not None
     return LandingFile(
@@ -246,6 +284,33 @@ def _transcode(data: bytes, encoding: str) -> str:
         return data.decode(encoding, errors="replace").lstrip("\ufeff")
     lines = (line.decode(encoding, errors="replace").replace("\n", "\ufffd") for line in data.split(b"\n"))
     return "\n".join(lines).lstrip("\ufeff")
+
+
+def check_header(header: tuple[str, ...], contract: Contract) -> None:
+    """Refuse a file whose first line is not the contract's header: rows would be lost or misread.
+
+    Columns may come in any order and optional ones may be missing (they read as empty);
+    a first line of several fields naming none of the columns (no header: its first row
+    would be taken for one), a column named twice, a column the contract does not know, or a missing required
+    column refuses the file.
+    """
+    names = {f.name for f in contract.fields}
+    if not names & set(header):
+        if len(header) < 2:
+            return  # one junk field, not a row: its lines are quarantined one by one (malformed)
+        raise RefusedFile("header", f"the first line names none of the contract's columns "
+                                    f"({', '.join(f.name for f in contract.fields[:3])}, ...): the file has no "
+                                    "header, and its first row would be lost", line=1)
+    twice = sorted({n for n in header if header.count(n) > 1})
+    if twice:
+        raise RefusedFile("header", f"column {', '.join(twice)} appears more than once in the header", line=1)
+    extra = [n for n in header if n not in names]
+    if extra:
+        raise RefusedFile("header", f"column {', '.join(repr(n) for n in extra)} is not in the {contract.name} "
+                                    "contract: a changed export needs a contract change first", line=1)
+    missing = [f.name for f in contract.fields if (f.required or f.name in contract.key) and f.name not in header]
+    if missing:
+        raise RefusedFile("header", f"required column {', '.join(missing)} missing from the header", line=1)
 
 
 def _parse_header(line: str) -> tuple[str, ...]:

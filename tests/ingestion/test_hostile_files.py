@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import os
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -49,13 +51,41 @@ def write_hostile(landing: Path) -> None:
     # A personal value in a refused file's first line must not reach the output.
     _write(crm, "emails_09_no_line_ends.csv", f"{PHONE},{ID_CARD},".encode() * 8000)
     _write(crm, "emails_10_good.csv", text([HEADER, *_rows(12)]))
+    _write(crm, "emails_18_rewritten.csv", text([HEADER, *_rows(30)]))
+    _write(crm, "notes.txt", b"not an export\n")
+    _write(crm, "emails_11_no_header.csv", text(_rows(13, 14)))
+    _write(crm, "emails_15_blank_lines.csv", text([HEADER, "", *_rows(18), "  ", "", *_rows(19)]) + b"\n")
+    _write(crm, "emails_16_quoted_newline.csv", text([HEADER, 'C20,"two', 'lines@x.cn",2026-01-01 09:00:00',
+                                                      *_rows(21)]))
+    _write(crm, "emails_12_extra_column.csv", text([HEADER + ",channel", GOOD.format(n=15) + ",web"]))
+    _write(crm, "emails_13_duplicated_column.csv", text([HEADER + ",email", GOOD.format(n=16) + ",x@y.cn"]))
+    _write(crm, "emails_14_missing_column.csv", text(["customer_id,updated_at", "C17,2026-01-01 09:00:00"]))
+
+
+def _keep_appending(path: Path, stop: threading.Event) -> None:
+    """An upstream system still writing its export while ingest runs."""
+    n = 100
+    with open(path, "a") as out:
+        out.write(HEADER + "\n")
+        while not stop.is_set():
+            out.write(GOOD.format(n=n) + "\n")
+            out.flush()
+            n += 1
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     data_dir = tmp_path_factory.mktemp("hostile19") / "var"
     write_hostile(data_dir / "landing")
-    proc = run_hub("ingest", "--source", "crm", "--report", data_dir=data_dir, check=False)
+    stop = threading.Event()
+    writer = threading.Thread(target=_keep_appending, args=(data_dir / "landing/crm/emails_20_growing.csv", stop))
+    writer.start()
+    try:
+        proc = run_hub("ingest", "--source", "crm", "--report", data_dir=data_dir, check=False)
+    finally:
+        stop.set()
+        writer.join()
     return data_dir, proc
 
 
@@ -81,15 +111,21 @@ def test_no_file_stops_the_source_and_the_exit_code_says_files_were_refused(inge
     assert proc.returncode == REFUSED_EXIT, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     ledger = _ledger(data_dir)
-    assert len(ledger) == 11  # every file has its ledger line, the non-UTF-8 name shown escaped
+    assert len(ledger) == 18  # every file has its ledger line, the non-UTF-8 name shown escaped
     refused = {name: row[-1] for name, row in ledger.items() if row[0] == "refused"}
     assert set(refused) == {"emails_02_huge_first_line.csv", "emails_03_gzip.csv", "emails_04_binary.csv",
-                            "emails_05_\\xff\\xfe_name.csv", "emails_09_no_line_ends.csv"}
+                            "emails_05_\\xff\\xfe_name.csv", "emails_09_no_line_ends.csv", "emails_11_no_header.csv",
+                            "emails_12_extra_column.csv", "emails_13_duplicated_column.csv",
+                            "emails_14_missing_column.csv"}
     assert "rule header: line 1:" in refused["emails_02_huge_first_line.csv"]
     assert "gzip-compressed" in refused["emails_03_gzip.csv"]
     assert "rule binary" in refused["emails_04_binary.csv"]
     assert "rule file_name" in refused["emails_05_\\xff\\xfe_name.csv"]
-    assert "5 file(s) refused" in proc.stderr
+    assert "rule header: line 1: the first line names none" in refused["emails_11_no_header.csv"]
+    assert "'channel' is not in the crm__emails contract" in refused["emails_12_extra_column.csv"]
+    assert "column email appears more than once" in refused["emails_13_duplicated_column.csv"]
+    assert "required column email missing" in refused["emails_14_missing_column.csv"]
+    assert "9 file(s) refused" in proc.stderr
 
 
 def test_cr_only_glob_names_and_utf16_load_every_row(ingested) -> None:
@@ -100,12 +136,45 @@ def test_cr_only_glob_names_and_utf16_load_every_row(ingested) -> None:
     assert ledger["emails_06_glob1.csv"][:4] == ("loaded", 2, 2, 0)
     assert ledger["emails_07_utf16_bom.csv"][:4] == ("loaded", 1, 1, 0)
     assert ledger["emails_08_utf16_no_bom.csv"][:4] == ("loaded", 2, 2, 0)
-    assert _emails(data_dir) == sorted(f"C{n}" for n in (1, 2, 6, 7, 8, 9, 10, 11, 12))
+    assert _emails(data_dir) == sorted(f"C{n}" for n in (1, 2, 6, 7, 8, 9, 10, 11, 12, 18, 19, 21, 30))
+
+
+def test_physical_lines_reconcile_with_header_rows_and_blank_lines(ingested) -> None:
+    data_dir, _ = ingested
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        lines = {r[0]: r[1:] for r in con.execute(
+            "select file, lines_physical, lines_header, rows_read, lines_blank, rows_loaded, rows_quarantined "
+            "from raw._ledger where status <> 'refused'").fetchall()}
+        broken = con.execute("select line, rule from raw._quarantine where file = 'emails_16_quoted_newline.csv' "
+                             "order by line").fetchall()
+    finally:
+        con.close()
+    for name, (physical, header, read, blank, _, _) in lines.items():
+        assert physical == header + read + blank, name
+    # the whitespace-only line is a row read, and quarantined; empty lines are blank
+    assert lines["emails_15_blank_lines.csv"] == (7, 1, 3, 3, 2, 1)
+    assert lines["emails_01_cr_only.csv"] == (3, 1, 2, 0, 2, 0)
+    # a line-based reader splits a quoted newline into two lines; neither loads half a record
+    assert lines["emails_16_quoted_newline.csv"] == (4, 1, 3, 0, 1, 2)
+    assert [line for line, _ in broken] == [2, 3]
 
 
 def test_nothing_personal_is_printed_and_a_second_run_is_quiet(ingested) -> None:
     data_dir, proc = ingested
     for output in (proc.stdout, proc.stderr):
         assert PHONE not in output and ID_CARD not in output
-    again = run_hub("ingest", "--source", "crm", data_dir=data_dir)  # refused files are not re-reported
-    assert "0 new files" in again.stdout and "11 already loaded" in again.stdout
+    assert "landing/crm/notes.txt: no contract names this file" in proc.stdout
+    assert "landing/crm/emails_20_growing.csv: still being written" in proc.stdout
+    # Rewritten in place with a new modification time (same size): the content hash tells.
+    rewritten = data_dir / "landing/crm/emails_18_rewritten.csv"
+    st = rewritten.stat()
+    rewritten.write_bytes(rewritten.read_bytes().replace(b"C30,", b"C31,"))
+    os.utime(rewritten, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    time.sleep(1)  # the growing file was last written by the fixture: let it settle
+    again = run_hub("ingest", "--source", "crm", "--report", data_dir=data_dir)  # refused files not re-reported
+    assert "2 new files" in again.stdout and "17 already loaded" in again.stdout, again.stdout
+    ledger = _ledger(data_dir)
+    assert ledger["emails_18_rewritten.csv"][:4] == ("loaded", 1, 1, 0)
+    assert ledger["emails_20_growing.csv"][0] == "loaded" and ledger["emails_20_growing.csv"][1] > 3
+    assert "C31" in _emails(data_dir)
