@@ -15,7 +15,7 @@ import io
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -83,6 +83,8 @@ class LandingFile:
     lone_cr: bool
     lines: int  # physical lines, LF-counted (a last line without LF counts)
     read_path: Path  # what DuckDB reads: the file itself or its UTF-8 staging copy
+    # {line: byte offset of its first byte that is not valid in `encoding`}: quarantined, never mojibake
+    undecodable: dict[int, int] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -148,6 +150,9 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     if data.isascii():
         return "utf-8", True
     sample = _sample(data)
+    votes = _line_votes(sample)
+    if votes["utf-8"] > votes["gb18030"]:
+        return "utf-8", _decodes(data, "utf-8")  # mostly UTF-8 lines: any GB line is foreign
     scores = {name: _chinese_share(sample, name) for name in ("utf-8", "gb18030")}
     if max(scores.values()) < 1.0:
         best = from_bytes(sample).best()
@@ -157,6 +162,18 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     if name.replace("_", "-").lower() in _GB_FAMILY:
         name = "gb18030"  # the superset: decoding with it loses nothing
     return name, _decodes(data, name)
+
+
+def _line_votes(sample: bytes) -> dict[str, int]:
+    """Per non-ASCII line, the encoding that decodes it strictly and reads as more Chinese."""
+    votes = {"utf-8": 0, "gb18030": 0}
+    for line in sample.split(b"\n"):
+        if line.isascii():
+            continue
+        shares = {name: _chinese_share(line, name) for name in votes if _decodes(line, name)}
+        if shares:
+            votes[max(shares, key=lambda n: shares[n])] += 1
+    return votes
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -241,8 +258,9 @@ def _inspect(path: Path, data: bytes, content_hash: str, contract: Contract, sta
     encoding, clean = detect_encoding(data)
     refuse_unreadable(data, contract, encoding)
     read_path = path
+    undecodable: dict[int, int] = {}
     if encoding != "utf-8" or not clean or cr_only:
-        text = _transcode(data, encoding)
+        text = _transcode(data, encoding, undecodable)
         staging_dir.mkdir(parents=True, exist_ok=True)
         read_path = staging_dir / f"{content_hash[:16]}_{_GLOB.sub('_', path.name)}"
         data = text.encode("utf-8")  # what is read: lines are counted on it
@@ -274,16 +292,37 @@ def _inspect(path: Path, data: bytes, content_hash: str, contract: Contract, sta
         lone_cr=data.count(b"\r") != data.count(b"\r\n"),
         lines=data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1),
         read_path=read_path,
+        undecodable=undecodable,
     )
 
 
-def _transcode(data: bytes, encoding: str) -> str:
+def _transcode(data: bytes, encoding: str, undecodable: dict[int, int] | None = None) -> str:
     """UTF-8 text with exactly the original lines: decoded line by line, so broken
-    bytes never swallow or invent a line break (line numbers must stay physical)."""
+    bytes never swallow or invent a line break (line numbers must stay physical).
+
+    undecodable, when given, receives {line: byte offset in the file of its first bad byte};
+    such a line holds U+FFFD where its bytes did not decode, and is quarantined (rule encoding).
+    """
     if encoding.startswith("utf-16"):
         return data.decode(encoding, errors="replace").lstrip("\ufeff")
-    lines = (line.decode(encoding, errors="replace").replace("\n", "\ufffd") for line in data.split(b"\n"))
-    return "\n".join(lines).lstrip("\ufeff")
+    # A GB file may hold lines written as UTF-8 (an export merged from two systems): GB18030
+    # decodes those too, as mojibake, so a line that is valid UTF-8 and reads as more Chinese
+    # that way is a foreign line, quarantined like bytes that do not decode.
+    other = "utf-8" if encoding == "gb18030" else None
+    out, offset = [], 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = line.decode(encoding)
+            if other and not line.isascii() and _decodes(line, other) \
+                    and _chinese_share(line, other) >= _chinese_share(line, encoding):
+                raise UnicodeDecodeError(encoding, line, 0, 1, f"the line is {other}")
+            out.append(text)
+        except UnicodeDecodeError as error:
+            if undecodable is not None:
+                undecodable[number] = offset + error.start
+            out.append("\ufffd" + line.decode(encoding, errors="replace").replace("\n", "\ufffd"))
+        offset += len(line) + 1
+    return "\n".join(out).lstrip("\ufeff")
 
 
 def check_header(header: tuple[str, ...], contract: Contract) -> None:

@@ -176,7 +176,13 @@ class _ContractRun:
         self.normaliser.extend(c)
         build_typed(con, c)
         drop_rows(con)
+        con.execute(
+            "create or replace temp table _undecodable as select unnest($1) as _file, unnest($2)::bigint as _line, "
+            "unnest($3)::bigint as byte, unnest($4) as encoding",
+            [[f.name for f in chunk for _ in f.undecodable], [n for f in chunk for n in f.undecodable],
+             [b for f in chunk for b in f.undecodable.values()], [f.encoding for f in chunk for _ in f.undecodable]])
         insert_quarantine(con, c, self.batch_id)
+        con.execute("drop table _undecodable")
         read = dict.fromkeys((f.name for f in chunk), (0, 0))
         read |= {r[0]: (r[1], r[2]) for r in con.execute(
             "select _file, count(*), count(*) filter (where _bad) from _typed group by _file").fetchall()}

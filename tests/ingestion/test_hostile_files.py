@@ -52,6 +52,12 @@ def write_hostile(landing: Path) -> None:
     _write(crm, "emails_09_no_line_ends.csv", f"{PHONE},{ID_CARD},".encode() * 8000)
     _write(crm, "emails_10_good.csv", text([HEADER, *_rows(12)]))
     _write(crm, "emails_18_rewritten.csv", text([HEADER, *_rows(30)]))
+    # GBK with one UTF-8 line (line 2): GB18030 would decode it as mojibake; quarantined instead
+    _write(crm, "emails_21_gbk_with_utf8_line.csv", text([HEADER, "C50,张三@例子.cn,2026-01-01 09:00:00"])
+           + "C51,李四@例子.cn,2026-01-01 09:00:00\nC52,王五@例子.cn,2026-01-01 09:00:00\n".encode("gbk"))
+    # UTF-8 with one GBK line (line 3): that line is quarantined, the others load
+    _write(crm, "emails_19_one_gbk_line.csv", text([HEADER, "C40,张三@例子.cn,2026-01-01 09:00:00"])
+           + "C41,李四@例子.cn,2026-01-01 09:00:00\n".encode("gbk") + text(["C42,王五@例子.cn,2026-01-01 09:00:00"]))
     _write(crm, "notes.txt", b"not an export\n")
     _write(crm, "emails_11_no_header.csv", text(_rows(13, 14)))
     _write(crm, "emails_15_blank_lines.csv", text([HEADER, "", *_rows(18), "  ", "", *_rows(19)]) + b"\n")
@@ -111,7 +117,7 @@ def test_no_file_stops_the_source_and_the_exit_code_says_files_were_refused(inge
     assert proc.returncode == REFUSED_EXIT, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     ledger = _ledger(data_dir)
-    assert len(ledger) == 18  # every file has its ledger line, the non-UTF-8 name shown escaped
+    assert len(ledger) == 20  # every file has its ledger line, the non-UTF-8 name shown escaped
     refused = {name: row[-1] for name, row in ledger.items() if row[0] == "refused"}
     assert set(refused) == {"emails_02_huge_first_line.csv", "emails_03_gzip.csv", "emails_04_binary.csv",
                             "emails_05_\\xff\\xfe_name.csv", "emails_09_no_line_ends.csv", "emails_11_no_header.csv",
@@ -136,7 +142,7 @@ def test_cr_only_glob_names_and_utf16_load_every_row(ingested) -> None:
     assert ledger["emails_06_glob1.csv"][:4] == ("loaded", 2, 2, 0)
     assert ledger["emails_07_utf16_bom.csv"][:4] == ("loaded", 1, 1, 0)
     assert ledger["emails_08_utf16_no_bom.csv"][:4] == ("loaded", 2, 2, 0)
-    assert _emails(data_dir) == sorted(f"C{n}" for n in (1, 2, 6, 7, 8, 9, 10, 11, 12, 18, 19, 21, 30))
+    assert _emails(data_dir) == sorted(f"C{n}" for n in (1, 2, 6, 7, 8, 9, 10, 11, 12, 18, 19, 21, 30, 40, 42, 51, 52))
 
 
 def test_physical_lines_reconcile_with_header_rows_and_blank_lines(ingested) -> None:
@@ -160,6 +166,24 @@ def test_physical_lines_reconcile_with_header_rows_and_blank_lines(ingested) -> 
     assert [line for line, _ in broken] == [2, 3]
 
 
+def test_a_line_that_does_not_decode_is_quarantined_with_its_byte_position(ingested) -> None:
+    data_dir, _ = ingested
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select line, rule, message from raw._quarantine "
+                           "where file = 'emails_19_one_gbk_line.csv'").fetchall()
+        loaded = con.execute("select email from raw.crm__emails where _file = 'emails_19_one_gbk_line.csv' "
+                             "order by _line").fetchall()
+    finally:
+        con.close()
+    first_bad = len((HEADER + "\nC40,张三@例子.cn,2026-01-01 09:00:00\nC41,").encode())
+    assert [(line, rule) for line, rule, _ in rows] == [(3, "encoding")]
+    assert f"holds bytes that are not utf-8 (first at byte {first_bad} of the file)" in rows[0][2]
+    assert loaded == [("张三@例子.cn",), ("王五@例子.cn",)]
+    ledger = _ledger(data_dir)
+    assert ledger["emails_21_gbk_with_utf8_line.csv"][:4] == ("loaded_with_rejects", 3, 2, 1)
+
+
 def test_nothing_personal_is_printed_and_a_second_run_is_quiet(ingested) -> None:
     data_dir, proc = ingested
     for output in (proc.stdout, proc.stderr):
@@ -173,7 +197,7 @@ def test_nothing_personal_is_printed_and_a_second_run_is_quiet(ingested) -> None
     os.utime(rewritten, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     time.sleep(1)  # the growing file was last written by the fixture: let it settle
     again = run_hub("ingest", "--source", "crm", "--report", data_dir=data_dir)  # refused files not re-reported
-    assert "2 new files" in again.stdout and "17 already loaded" in again.stdout, again.stdout
+    assert "2 new files" in again.stdout and "19 already loaded" in again.stdout, again.stdout
     ledger = _ledger(data_dir)
     assert ledger["emails_18_rewritten.csv"][:4] == ("loaded", 1, 1, 0)
     assert ledger["emails_20_growing.csv"][0] == "loaded" and ledger["emails_20_growing.csv"][1] > 3
