@@ -8,6 +8,10 @@ import typer
 
 from hub.settings import get_settings
 
+# `hub ingest` exit codes: 0 every file loaded (rows may be quarantined), 1 a file does not
+# reconcile (rows unaccounted for), 3 some files were refused whole and the others loaded.
+REFUSED_EXIT = 3
+
 
 def simulate(
     scale: Annotated[str, typer.Option(help="demo (~5,000 customers, 90 days) or bench (1M customers, 1 year)")] = "demo",
@@ -44,6 +48,10 @@ def ingest(
     typer.echo(result.describe(per_file=report))
     if not result.reconciles:
         raise typer.Exit(code=1)
+    if result.refused:
+        # Every other file loaded; these wait for a fixed re-send (their ledger lines say why).
+        typer.echo(f"{len(result.refused)} file(s) refused: nothing loaded from them", err=True)
+        raise typer.Exit(code=REFUSED_EXIT)
 
 
 

@@ -11,6 +11,7 @@ LOADED = "loaded"  # every row read is loaded or a duplicate
 WITH_REJECTS = "loaded_with_rejects"  # some rows quarantined
 SKIPPED_RESENT = "skipped_resent"  # same content as a file loaded before
 FAILED = "failed"  # could not be read at all; nothing loaded
+REFUSED = "refused"  # not readable as the contract's format (binary, compressed, no header...): nothing loaded
 
 
 @dataclass
@@ -28,10 +29,20 @@ class FileEntry:
     rows_duplicate: int = 0
     status: str = LOADED
     message: str = ""
+    # Physical lines (LF-counted, a last line without LF counts) = header + rows read + blank;
+    # None where the file was not read line by line (refused, re-sent).
+    lines: int | None = None
+    header_lines: int = 0
+    blank_lines: int = 0
+
+    @property
+    def lines_reconcile(self) -> bool:
+        return self.lines is None or self.lines == self.header_lines + self.rows_read + self.blank_lines
 
     @property
     def reconciles(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+        rows = self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+        return rows and self.lines_reconcile
 
     @property
     def table(self) -> str:
@@ -52,11 +63,18 @@ class IngestResult:
     batch_id: str
     files: list[FileEntry] = field(default_factory=list)
     already_loaded: int = 0  # files whose name and content were ingested by an earlier run
+    unknown: list[str] = field(default_factory=list)  # landing files no contract names: never loaded
+    waiting: list[str] = field(default_factory=list)  # files still being written: left for the next run
     seconds: float = 0.0
 
     @property
     def reconciles(self) -> bool:
         return all(f.reconciles for f in self.files)
+
+    @property
+    def refused(self) -> list[FileEntry]:
+        """Files that loaded nothing because they could not be read (refused or failed)."""
+        return [f for f in self.files if f.status in (FAILED, REFUSED)]
 
     @property
     def rows_loaded(self) -> dict[str, int]:
@@ -108,7 +126,11 @@ class IngestResult:
             lines.append("files:")
             lines += ["  " + f.line() for f in self.files]
         else:
-            lines += ["  " + f.line() for f in self.files if not f.reconciles or f.status == FAILED]
+            lines += ["  " + f.line() for f in self.files if not f.reconciles or f.status in (FAILED, REFUSED)]
+        for name in self.unknown:
+            lines.append(f"  landing/{name}: no contract names this file (see `file_pattern`): not loaded")
+        for name in self.waiting:
+            lines.append(f"  landing/{name}: still being written (size changed while checked): left for the next run")
         return "\n".join(lines)
 
 
@@ -116,10 +138,13 @@ def write_entries(con: duckdb.DuckDBPyConnection, batch_id: str, entries: list[F
     if not entries:
         return
     con.executemany(
-        "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
+        "insert into raw._ledger (batch_id, source, entity, file, content_hash, encoding, rows_read, rows_loaded, "
+        "rows_quarantined, rows_duplicate, status, message, ingested_at, lines_physical, lines_header, lines_blank) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?)",
         [
             [batch_id, e.source, e.entity, e.file, e.content_hash, e.encoding, e.rows_read, e.rows_loaded,
-             e.rows_quarantined, e.rows_duplicate, e.status, e.message]
+             e.rows_quarantined, e.rows_duplicate, e.status, e.message, e.lines,
+             e.header_lines if e.lines is not None else None, e.blank_lines if e.lines is not None else None]
             for e in entries
         ],
     )
@@ -133,7 +158,7 @@ def seen_files(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[str, str]], di
     pairs = {(file, h) for file, h, _ in rows}
     first: dict[str, str] = {}
     for file, h, status in rows:
-        if status not in (SKIPPED_RESENT, FAILED):
+        if status not in (SKIPPED_RESENT, FAILED, REFUSED):
             first.setdefault(h, file)
     return pairs, first
 

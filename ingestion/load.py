@@ -22,7 +22,7 @@ from rich.console import Console
 from hub.settings import Settings
 from ingestion import files as landing
 from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
-from ingestion.ledger import FAILED, LOADED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
+from ingestion.ledger import FAILED, LOADED, REFUSED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
 from ingestion.ops_export import export_events
@@ -55,10 +55,17 @@ def ingest(settings: Settings, sources: tuple[str, ...] | None = None, progress:
                     [batch_id, now, ",".join(sources)])
         seen, first = seen_files(con)
         known = known_files(con)
+        # One settle check for the whole run (one short wait at most, only when files are fresh).
+        writing = landing.still_written([p for source in sources for c in contracts_for(source)
+                                         for p in landing.discover(settings.landing_dir, c)])
         for source in sources:
+            result.unknown += [f"{source}/{name}" for name in
+                               landing.unknown_names(settings.landing_dir, source, contracts_for(source))]
             for contract in contracts_for(source):
                 run = _ContractRun(con, settings, contract, batch_id, now, staging, console, normaliser, known)
+                run.writing = writing
                 result.already_loaded += run.ingest(seen, first, result.files)
+                result.waiting += [f"{source}/{name}" for name in run.waiting]
         t = result.totals()
         con.execute(
             "update raw._batches set finished_at = ?, files = ?, rows_loaded = ?, rows_quarantined = ?, "
@@ -87,12 +94,18 @@ class _ContractRun:
         self.con, self.settings, self.contract, self.known = con, settings, contract, known
         self.batch_id, self.now, self.staging, self.console = batch_id, now, staging, console
         self.normaliser = normaliser
+        self.waiting: list[str] = []  # files still being written, left for the next run
+        self.writing: set = set()  # the run's files still being written (landing.still_written)
 
     def ingest(self, seen: set[tuple[str, str]], first: dict[str, str], entries: list[FileEntry]) -> int:
         """Append this contract's ledger lines to entries; return how many files were already loaded."""
         paths, already = [], 0
         stats = {}
-        for path in landing.discover(self.settings.landing_dir, self.contract):
+        discovered = landing.discover(self.settings.landing_dir, self.contract)
+        self.waiting += sorted(landing.display_name(p) for p in discovered if p in self.writing)
+        for path in discovered:
+            if path in self.writing:
+                continue  # still growing: the next run reads it whole
             stat = path.stat()
             stats[path.name] = (stat.st_size, stat.st_mtime_ns)
             known = self.known.get(path.name)
@@ -100,9 +113,18 @@ class _ContractRun:
                 already += 1  # same name, size and mtime as a file in the ledger: not read again
                 continue
             paths.append((path, self.contract))
-        found = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
+        inspected = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
+        found = [f for f in inspected if isinstance(f, landing.LandingFile)]
         remember_files(self.con, [(f.name, *stats[f.name], f.content_hash) for f in found])
         to_load, resent = [], []
+        for path, refused in (f for f in inspected if not isinstance(f, landing.LandingFile)):
+            name = landing.display_name(path)
+            if (name, refused.content_hash) in seen:
+                already += 1  # refused before with the same content: reported in that run's ledger
+                continue
+            seen.add((name, refused.content_hash))
+            resent.append(FileEntry(self.contract.source, self.contract.entity, name, refused.content_hash, "",
+                                    status=REFUSED, message=refused.reason()))
         for f in found:
             if (f.name, f.content_hash) in seen:
                 already += 1
@@ -150,10 +172,17 @@ class _ContractRun:
     def _process(self, chunk: list[landing.LandingFile], careful: bool) -> list[FileEntry]:
         c, con = self.contract, self.con
         load_rows(con, c, chunk, careful)
+        blank = dict(con.execute("select _file, blank from _line_counts").fetchall())
         self.normaliser.extend(c)
         build_typed(con, c)
         drop_rows(con)
+        con.execute(
+            "create or replace temp table _undecodable as select unnest($1) as _file, unnest($2)::bigint as _line, "
+            "unnest($3)::bigint as byte, unnest($4) as encoding",
+            [[f.name for f in chunk for _ in f.undecodable], [n for f in chunk for n in f.undecodable],
+             [b for f in chunk for b in f.undecodable.values()], [f.encoding for f in chunk for _ in f.undecodable]])
         insert_quarantine(con, c, self.batch_id)
+        con.execute("drop table _undecodable")
         read = dict.fromkeys((f.name for f in chunk), (0, 0))
         read |= {r[0]: (r[1], r[2]) for r in con.execute(
             "select _file, count(*), count(*) filter (where _bad) from _typed group by _file").fetchall()}
@@ -168,7 +197,15 @@ class _ContractRun:
             "group by all", [self.batch_id]).fetchall():
             rules[file][rule] = n
         con.execute("drop table _typed")
-        return [self._ledger_entry(f, read[f.name], loaded.get(f.name, 0), rules[f.name]) for f in chunk]
+        entries = [self._ledger_entry(f, read[f.name], loaded.get(f.name, 0), rules[f.name]) for f in chunk]
+        for f, e in zip(chunk, entries, strict=True):
+            e.lines, e.blank_lines = f.lines, blank.get(f.name, 0)
+            e.header_lines = 1 if c.format == "csv" and f.header else 0
+            if not e.lines_reconcile:
+                e.message = "; ".join(x for x in (e.message, (
+                    f"LINES DO NOT RECONCILE: {e.lines:,} physical != header {e.header_lines} + read "
+                    f"{e.rows_read:,} + blank {e.blank_lines:,}")) if x)
+        return entries
 
     def _ledger_entry(self, f: landing.LandingFile, read: tuple[int, int], loaded: int, rules: Counter) -> FileEntry:
         rows_read, quarantined = read

@@ -55,6 +55,7 @@ def drop_rows(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop view if exists _lines")
     con.execute("drop table if exists _scan")
     con.execute("drop table if exists _catalog")
+    con.execute("drop table if exists _line_counts")
 
 
 def _scan_lines(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> None:
@@ -95,17 +96,30 @@ def _scan_lines(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> Non
         where s.text is not null
         """
     )
+    # Counted on the scan itself, apart from Python's LF count: the ledger checks that they agree.
+    con.execute(
+        """
+        create or replace temp table _line_counts as
+        select c.file as _file, count(*) as lines, count(*) filter (where s.text is null) as blank
+        from _scan s join _catalog c using (read_path) group by all
+        """
+    )
 
 
 def _scan_lines_python(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> None:
     """`_lines` as `_scan_lines` makes it, from Python's own line splitting (LF only)."""
     names, numbers, texts, open_ends = [], [], [], []
+    line_counts, blank_counts = [], []
     for f in files:
         lines = f.read_path.read_bytes().decode("utf-8", errors="replace").split("\n")
         if lines and lines[-1] == "":
             lines.pop()
+        line_counts.append(len(lines))
+        blank_counts.append(0)
         for i, line in enumerate(lines, start=1):
             line = line.removesuffix("\r").replace("\x00", "")
+            if not line:
+                blank_counts[-1] += 1
             if line:
                 names.append(f.name)
                 numbers.append(i)
@@ -115,6 +129,11 @@ def _scan_lines_python(con: duckdb.DuckDBPyConnection, files: list[LandingFile])
         "create or replace temp table _scan as select unnest($1) as _file, unnest($2)::bigint as _line, "
         "unnest($3) as _text, unnest($4) as _last_open",
         [names, numbers, texts, open_ends],
+    )
+    con.execute(
+        "create or replace temp table _line_counts as select unnest($1) as _file, unnest($2)::bigint as lines, "
+        "unnest($3)::bigint as blank",
+        [[f.name for f in files], line_counts, blank_counts],
     )
     con.execute("create or replace temp view _lines as select * from _scan")
 

@@ -134,6 +134,11 @@ def constant_offset(tz: str, lo: date = date(1992, 1, 1), hi: date = date(2038, 
     return lo, hi, int(offsets.pop().total_seconds())
 
 
+# A line holding U+FFFD: bytes that did not decode (see files._transcode). Such a line is
+# quarantined whole (rule encoding), so no row loads with mojibake or replaced characters.
+UNDECODED = "strpos(_text, chr(65533)) > 0"
+
+
 def must_have(f: Field, contract: Contract) -> bool:
     """Required fields and key fields must be present (and, for identifiers, valid)."""
     return f.required or f.name in contract.key
@@ -208,7 +213,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
             select r._file, r._line, r._text, r._last_open, r._shape_ok, {", ".join(selects)}
             from parsed r {" ".join(joins)}
         ),
-        flagged as (select *, not _shape_ok or coalesce({broken}, false) as _bad from typed)
+        flagged as (
+            select *, not _shape_ok or {UNDECODED} or coalesce({broken}, false) as _bad from typed
+        )
         select * replace (case when _bad then _text end as _text, {texts}) from flagged
         """
     )
@@ -266,16 +273,19 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, batch_
     insert_warnings(con, contract, batch_id)
     record = _masked_record(contract)
     where = f"{sql_str(contract.source)}, {sql_str(contract.entity)}"
-    shape_rule = "case when _last_open then 'truncated' else 'malformed' end"
+    shape_rule = f"case when _last_open then 'truncated' when {UNDECODED} then 'encoding' else 'malformed' end"
     shape_text = (
         "case when _last_open then 'the last line has no newline at the end and is cut off' "
+        f"when {UNDECODED} then 'holds bytes that are not ' || coalesce(u.encoding, 'the file''s encoding') "
+        "|| coalesce(' (first at byte ' || u.byte || ' of the file)', '') || ': not loaded as mojibake' "
         + ("else 'is not one JSON object' end" if contract.format == "jsonl"
            else "else 'does not split into the header''s fields (field count or quoting)' end")
     )
     parts = [
         f"""select {where}, _file, _line, null, null, {shape_rule},
                    _file || ' line ' || _line || ': ' || {shape_text} || ' (rule: ' || {shape_rule} || ')', {record}
-            from _bad_rows where not _shape_ok or _last_open"""
+            from _bad_rows left join _undecodable u using (_file, _line)
+            where not _shape_ok or _last_open or {UNDECODED}"""
     ]
     for c in checks(contract):
         value = _stored_value(contract.field(c.field))
@@ -283,7 +293,7 @@ def insert_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, batch_
             f"""select {where}, _file, _line, {sql_str(c.field)}, {value}, {sql_str(c.rule)},
                        _file || ' line ' || _line || ': field {c.field} ' || {_explanation(contract, c)}
                        || ' (rule: {c.rule})', {record}
-                from _bad_rows where _shape_ok and not _last_open and ({c.condition})"""
+                from _bad_rows where _shape_ok and not _last_open and not {UNDECODED} and ({c.condition})"""
         )
     con.execute("create or replace temp table _bad_rows as select * from _typed where _bad")
     con.execute(

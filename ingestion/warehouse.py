@@ -124,6 +124,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...
     """Create the raw schema, the ledger tables and every contract's table if missing."""
     con.execute("create schema if not exists raw")
     con.execute(LEDGER_DDL)
+    # Physical-line accounting (lines = header + rows read + blank), added to older warehouses in place.
+    for column in ("lines_physical", "lines_header", "lines_blank"):
+        con.execute(f"alter table raw._ledger add column if not exists {column} bigint")
     for c in contracts:
         cols = ",\n    ".join(f"{quote(name)} {sql_type}" for name, sql_type in raw_columns(c))
         con.execute(f"create table if not exists {c.raw_table} (\n    {cols}\n)")

@@ -30,7 +30,7 @@ def table_metadata(result: IngestResult, contract: Contract) -> dict[str, dg.Raw
     }
     for name in ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate"):
         metadata[name] = counts.get(name, 0)
-    failed = [entry.file for entry in result.files if entry.table == contract.raw_table and entry.status == "failed"]
+    failed = [entry.file for entry in result.files if entry.table == contract.raw_table and entry in result.refused]
     if failed:
         metadata["unreadable_files"] = ", ".join(failed)
     return metadata
