@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # Key of the HMAC that replaces id-card numbers: the number itself is never stored.
     id_hash_key: SecretStr = SecretStr(DEV_ID_HASH_KEY)
 
-    # Identity guards (DESIGN.md "Identity").
+    # Identity guards (docs/design.md "Identity").
     identity_max_customers_per_identifier: int = Field(default=3, ge=1)
     # Late rows up to this many days old are picked up by incremental builds.
     incremental_window_days: int = Field(default=3, ge=0)
