@@ -10,6 +10,10 @@ from __future__ import annotations
 import logging
 import re
 
+# Top-level packages of the hub: their INFO lines are its own narrative. Any other logger
+# (Great Expectations, alembic, Dagster, dbt, urllib3, ...) is a library's.
+OWN_PACKAGES = frozenset({"__main__", "hub", "ingestion", "orchestration", "models", "api", "bench", "superset"})
+
 _PATTERNS = (
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "<email>"),
     (re.compile(r"\b\d{17}[\dXx]\b"), "<id-card>"),
@@ -31,13 +35,26 @@ class PiiFilter(logging.Filter):
         return True
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Install one PII-safe stderr handler on the root logger (idempotent)."""
+class LibraryFilter(logging.Filter):
+    """Pass the hub's own records and libraries' warnings and errors; drop libraries' INFO/DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.partition(".")[0] in OWN_PACKAGES
+
+
+def configure(level: int = logging.INFO, *, quiet_libraries: bool = False) -> None:
+    """Install one PII-safe stderr handler on the root logger (idempotent).
+
+    quiet_libraries keeps libraries' loggers to warnings and errors (`hub build` without
+    --verbose): their INFO lines run to hundreds per build and would bury the progress.
+    """
     root = logging.getLogger()
     if any(isinstance(f, PiiFilter) for h in root.handlers for f in h.filters):
         return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if quiet_libraries:
+        handler.addFilter(LibraryFilter())
     handler.addFilter(PiiFilter())
     root.addHandler(handler)
     root.setLevel(level)

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # Key of the HMAC that replaces id-card numbers: the number itself is never stored.
     id_hash_key: SecretStr = SecretStr(DEV_ID_HASH_KEY)
 
-    # Identity guards (DESIGN.md "Identity").
+    # Identity guards (docs/design.md "Identity").
     identity_max_customers_per_identifier: int = Field(default=3, ge=1)
     # Splink pairs at or above this match probability link two records (fixed up front, never
     # tuned on evaluation data: docs/identity.md "Probabilistic matching").

@@ -26,7 +26,18 @@ def quiet_dagster_logs() -> dict:
     """
     for name in ("dagster", "dagster.builtin"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("dagster.builtin").addFilter(_SingularTestObservations())
     return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+class _SingularTestObservations(logging.Filter):
+    """dagster-dbt warns, six lines each, twice, on every build that it records the singular
+    dbt tests spanning several models as observations rather than asset checks. The tests
+    still run inside `dbt build` and fail its step when they fail; the note is bookkeeping,
+    not news. `hub build --verbose` shows it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "instead of an `AssetCheckResult`" not in record.getMessage()
 
 
 def build(
@@ -37,9 +48,13 @@ def build(
         list[str] | None,
         typer.Option(help="only these assets, in Dagster's selection syntax (e.g. 'group:marts'); repeatable"),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="also the libraries' INFO logs (Dagster, Great Expectations, alembic, ...)"),
+    ] = False,
 ) -> None:
     """Ingest new landing files, build the dbt project, run the quality gate and publish."""
-    log.configure()
+    log.configure(quiet_libraries=not verbose)
     console = Console(stderr=True)
     settings = get_settings()
 
@@ -54,7 +69,7 @@ def build(
         from orchestration.lib.build import run_build
         from orchestration.lib.progress import BuildProgress
 
-    run_config = {**build_run_config(full_refresh), **quiet_dagster_logs()}
+    run_config = {**build_run_config(full_refresh), **({} if verbose else quiet_dagster_logs())}
     instance = dg.DagsterInstance.get()
     kind = "full_refresh" if full_refresh else "incremental"
     # dagster-dbt echoes dbt's own log to stdout; it goes to a file the summary names.

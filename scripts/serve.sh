@@ -17,8 +17,9 @@ SUPERSET_PORT=${SUPERSET_PORT:-8088}
 DATA_DIR=$(realpath -m "${HUB_DATA_DIR:-var}")
 export HUB_DATA_DIR=$DATA_DIR DAGSTER_HOME=$DATA_DIR/dagster
 LOGS=$DATA_DIR/logs
-mkdir -p "$LOGS" "$DAGSTER_HOME"
-touch "$DAGSTER_HOME/dagster.yaml"
+mkdir -p "$LOGS"
+# DAGSTER_HOME with its dagster.yaml (telemetry off), as `hub build` makes it
+"$BIN/python" -c 'from hub.settings import get_settings; from orchestration.lib.environment import ensure_dagster_home; ensure_dagster_home(get_settings())'
 
 if [ ! -f "$DATA_DIR/serving.db" ] && [ -z "${HUB_SERVING_URL:-}" ]; then
     echo "nothing published in $DATA_DIR yet: run 'hub simulate' and 'hub build' first (or make demo)" >&2

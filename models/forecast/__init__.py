@@ -1,4 +1,4 @@
 """Call-arrival forecast per queue and 30-minute interval, and the Erlang C staffing plan
-from it (DESIGN.md "Models"): features -> train -> score; evaluate on held-out weeks.
+from it (docs/design.md "Models"): features -> train -> score; evaluate on held-out weeks.
 Import the submodules (models.forecast.score, .evaluate): this package imports nothing
 heavy on its own."""

@@ -8,6 +8,7 @@ settings object so `hub build`, `dagster dev` and the tests agree on the paths.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,11 +40,25 @@ def exported(variables: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+# A hub of personal data sends no usage statistics: Dagster's telemetry is on unless the
+# instance's dagster.yaml turns it off. Otherwise Dagster's defaults (SQLite run and event
+# storage under DAGSTER_HOME), said on purpose.
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
 def ensure_dagster_home(settings: Settings) -> Path:
-    """DAGSTER_HOME, defaulting to <data_dir>/dagster so run history never lands in the repo."""
+    """DAGSTER_HOME, defaulting to <data_dir>/dagster so run history never lands in the repo,
+    with a dagster.yaml that turns telemetry off.
+
+    A dagster.yaml that already says something about telemetry is left as it is (an
+    operator's choice); one that says nothing gets the telemetry block appended.
+    """
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
-    # an empty dagster.yaml: the defaults (SQLite run and event storage under home), said on purpose
-    (home / "dagster.yaml").touch(exist_ok=True)
+    config = home / "dagster.yaml"
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    if not re.search(r"^telemetry\s*:", text, re.M):
+        separator = "" if not text or text.endswith("\n") else "\n"
+        config.write_text(text + separator + DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home

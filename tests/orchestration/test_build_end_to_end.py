@@ -24,6 +24,8 @@ MARTS = (
     "dim_vehicles", "dim_vehicle_ownerships", "fct_calls", "fct_work_orders", "fct_work_order_stages",
     "fct_telematics_daily", "fct_purchases", "fct_consents",
 )
+# what each `hub build` of these tests printed, for test_build_output_is_short_and_quiet
+OUTPUTS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +153,7 @@ def test_late_calls_within_the_window_are_picked_up(built: Path) -> None:
 
     [(calls_before,)] = query(built, "select count(*) from marts.fct_calls")
     out = run_hub("build", data_dir=built)
+    OUTPUTS["incremental"] = out.stdout + out.stderr
     assert re.search(r"^build \S+ succeeded", out.stdout, re.M), out.stdout + out.stderr
     [(calls_after,)] = query(built, "select count(*) from marts.fct_calls")
     found = query(built, "select call_id from marts.fct_calls where call_id like 'CLLATE%'")
@@ -165,6 +168,28 @@ def test_a_full_refresh_rebuilds_exactly_what_the_incremental_builds_made(built:
     before = fingerprint(built)
     ids_before = set(query(built, "select customer_id from marts.dim_customers"))
     out = run_hub("build", "--full-refresh", data_dir=built)
+    OUTPUTS["full_refresh"] = out.stdout + out.stderr
     assert re.search(r"^build \S+ succeeded", out.stdout, re.M), out.stdout + out.stderr
     assert fingerprint(built) == before
     assert set(query(built, "select customer_id from marts.dim_customers")) == ids_before
+
+
+def test_build_output_is_short_and_quiet(built: Path) -> None:
+    """Without --verbose, `hub build` prints its progress and summary in at most 40 lines:
+    no library INFO lines (Great Expectations, alembic, Dagster, dbt, urllib3) and no
+    telemetry banner, and the hub's Dagster home has telemetry off. Reads the builds the
+    tests above ran; run alone, it runs one incremental build itself."""
+    import dagster as dg
+
+    if not OUTPUTS:
+        out = run_hub("build", data_dir=built)
+        OUTPUTS["incremental"] = out.stdout + out.stderr
+    library_info = re.compile(r"\bINFO (?!(hub|ingestion|orchestration|models|api)\b)[\w.]+:")
+    for kind, output in OUTPUTS.items():
+        lines = output.splitlines()
+        assert len(lines) <= 40, f"{kind}: {len(lines)} lines\n{output}"
+        assert not [line for line in lines if library_info.search(line)], f"{kind}:\n{output}"
+        assert "Telemetry" not in output and "usage statistics" not in output, f"{kind}:\n{output}"
+        assert re.search(r"^build \S+ succeeded", output, re.M), f"{kind}:\n{output}"
+    with dg.DagsterInstance.from_config(str(built / "dagster")) as instance:
+        assert instance.telemetry_enabled is False

@@ -1,4 +1,4 @@
-"""The Dagster code location loads, and its asset graph is the pipeline DESIGN.md describes."""
+"""The Dagster code location loads, and its asset graph is the pipeline docs/design.md describes."""
 
 from __future__ import annotations
 

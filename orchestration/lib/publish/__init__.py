@@ -1,4 +1,4 @@
-"""Write-audit-publish of the serving store (DESIGN.md "Stores").
+"""Write-audit-publish of the serving store (docs/design.md "Stores").
 
 publish() streams the marts into a whole new serving database (write), checks that copy
 (audit) and swaps it in atomically (publish); a failure at any step leaves the served store
