@@ -4,7 +4,7 @@ One commit per request would cost more than the lookup it audits; entries are qu
 appended to the hash chain every `interval` seconds (and on shutdown). An entry leaves
 the queue only once the transaction holding it has committed: a locked or unreachable
 ops store delays the audit, it never drops a row. What a crash can lose is what was
-queued in the last interval; DESIGN.md's "every read audited" is kept to that bound.
+queued in the last interval; docs/design.md's "every read audited" is kept to that bound.
 Reads fail closed: while more than `max_pending` entries wait (the store has refused
 writes for a while), the service answers reads with 503 instead of serving unaudited data.
 """

@@ -1,6 +1,6 @@
 """The API's tables in the ops store: API keys (hashed) and the audit log (hub/audit.py).
 
-The ops store is durable and no rebuild touches it (DESIGN.md "Stores"); SQLite runs in
+The ops store is durable and no rebuild touches it (docs/design.md "Stores"); SQLite runs in
 WAL mode so the audit writer never blocks the readers of the key table. `profile_reads`
 is a view of the hash-chained audit log's profile reads, not a table of its own.
 """

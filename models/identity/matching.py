@@ -1,4 +1,4 @@
-"""Probabilistic matching of person records with Splink (DESIGN.md "Identity").
+"""Probabilistic matching of person records with Splink (docs/design.md "Identity").
 
 Records come in one shape (`RECORD_COLUMNS`), whatever their source: the CRM's staging
 table (`crm_records`) or a benchmark file. Splink compares the pairs that any blocking rule

@@ -6,7 +6,7 @@
 -- 09:00-09:30). A transferred call stays one contact: its handle time is the sum of all
 -- its legs (fct_calls).
 --
--- First-contact resolution (DESIGN.md): an answered call of an identified customer is
+-- First-contact resolution (docs/design.md): an answered call of an identified customer is
 -- resolved at first contact when the same customer does not call again on the same issue
 -- within var('fcr_window_days') (7) days of its start. The issue is the queue the caller
 -- chose in the IVR (first queue): the menu is organised by reason for calling (service,

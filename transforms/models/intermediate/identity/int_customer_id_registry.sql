@@ -8,7 +8,7 @@
 -- The append-only log of which unified customer id each CRM record belongs to: the only
 -- state identity keeps between runs, so it never rebuilds (full_refresh=false).
 --
--- Rules (DESIGN.md "Stable customer ids"):
+-- Rules (docs/design.md "Stable customer ids"):
 --   * every id has an anchor: the oldest record of the component it was created for;
 --   * an id claims the component that now holds its anchor; when several ids claim one
 --     component (a merge) the oldest id (lowest sequence) survives and the others become

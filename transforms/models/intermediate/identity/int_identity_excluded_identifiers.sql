@@ -1,5 +1,5 @@
 -- Identifiers that never link customers, each with the first reason that applies and
--- how many CRM records carry it (DESIGN.md "Identity": every exclusion is reported).
+-- how many CRM records carry it (docs/design.md "Identity": every exclusion is reported).
 -- Values stay inside the warehouse; reports print only reasons and counts.
 with
 

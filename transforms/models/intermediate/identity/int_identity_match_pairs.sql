@@ -1,4 +1,4 @@
--- Probabilistic matching of person records (DESIGN.md "Identity"): the pairs Splink scored
+-- Probabilistic matching of person records (docs/design.md "Identity"): the pairs Splink scored
 -- at or above the hub's match probability (models/identity/matching.py, docs/identity.md).
 -- The Dagster asset models.identity_pairs writes them before dbt runs; a warehouse where it
 -- never ran (dbt alone) has no probabilistic pairs, only the deterministic graph.

@@ -11,7 +11,7 @@
 -- caller number (ANI) through the identity graph. Switchboards, 400/800 numbers and
 -- numbers shared by several customers resolve to the unknown member.
 --
--- Measures follow DESIGN.md: offered = reached a queue; abandoned = offered, never
+-- Measures follow docs/design.md: offered = reached a queue; abandoned = offered, never
 -- answered; short abandons (under var('short_abandon_seconds')) are flagged apart.
 -- Incremental: calls that started within var('incremental_window_days') of the latest
 -- call in the table are rebuilt whole, so a late leg re-rolls its call; calls whose

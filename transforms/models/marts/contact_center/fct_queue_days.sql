@@ -1,6 +1,6 @@
 -- One row per queue and Beijing day: the interval counts summed (so the day and its
 -- intervals always agree), plus first-contact resolution and CSAT, which belong to calls
--- rather than intervals. Ratios as in fct_queue_intervals; FCR and CSAT per DESIGN.md:
+-- rather than intervals. Ratios as in fct_queue_intervals; FCR and CSAT per docs/design.md:
 --   FCR  = answered calls of identified customers not followed on the same issue within
 --          7 days / answered calls of identified customers
 --   CSAT = survey answers 4-5 / survey answers

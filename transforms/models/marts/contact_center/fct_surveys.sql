@@ -1,5 +1,5 @@
 -- Survey answers the contact engine wrote back: CSAT of a contact and callback
--- satisfaction of a work order (DESIGN.md: CSAT = share of answers 4-5).
+-- satisfaction of a work order (docs/design.md: CSAT = share of answers 4-5).
 with
 
 surveys as (
