@@ -35,11 +35,17 @@ class PiiFilter(logging.Filter):
         return True
 
 
+# Libraries whose warnings are training diagnostics, not trouble: Splink warns about every
+# comparison level the data never shows (the trained model keeps them: docs/identity.md).
+DIAGNOSTIC_FLOOR = {"splink": logging.ERROR}
+
+
 class LibraryFilter(logging.Filter):
     """Pass the hub's own records and libraries' warnings and errors; drop libraries' INFO/DEBUG."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.name.partition(".")[0] in OWN_PACKAGES
+        package = record.name.partition(".")[0]
+        return package in OWN_PACKAGES or record.levelno >= DIAGNOSTIC_FLOOR.get(package, logging.WARNING)
 
 
 def configure(level: int = logging.INFO, *, quiet_libraries: bool = False) -> None:

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("writeback_crash")]
 MUTATION = """mutation($k: String!, $i: ContactInput!) {
   recordContact(idempotencyKey: $k, input: $i) { eventId customerId recordedAt } }"""
 CLIENTS = 16
-PER_CLIENT = 150  # 2,400 mutations
+PER_CLIENT = 200  # 3,200 mutations: enough traffic to outlast the KILLS restarts on a quiet machine
 KILLS = 6
 
 
@@ -96,10 +96,10 @@ def test_sigkill_under_load_loses_and_duplicates_nothing(tmp_path):
     for thread in threads:
         thread.start()
     try:
-        # killed mid-stream KILLS times, half a second of traffic after each restart; then the
-        # clients finish their retries against the last server
+        # killed mid-stream KILLS times, a third of a second of traffic after each restart; then
+        # the clients finish their retries against the last server
         while server.kills < KILLS and any(t.is_alive() for t in threads):
-            time.sleep(0.5)
+            time.sleep(0.33)
             server.kill()
             server.start()
         for thread in threads:

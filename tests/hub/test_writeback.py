@@ -134,7 +134,10 @@ def test_concurrent_writers_on_postgres_replay_shared_keys_and_never_skip_a_seq(
     a watermark while they write sees every event, because commit order is seq order."""
     import threading
 
+    import uuid
+
     engine = log_engine(postgres_url, writer=True)
+    start_seq, run = max_seq(engine), uuid.uuid4().hex[:4]  # the server is shared with other tests
     writers, per_writer = 6, 40
     start, done = threading.Barrier(writers + 1), threading.Event()
     outcomes: list[str] = []
@@ -146,12 +149,12 @@ def test_concurrent_writers_on_postgres_replay_shared_keys_and_never_skip_a_seq(
         try:
             for i in range(per_writer):
                 # every key is sent by two writers at about the same moment
-                outcomes.extend(o.status for o in append(engine, [_row(f"k{(w // 2)}-{i}")]))
+                outcomes.extend(o.status for o in append(engine, [_row(f"{run}-k{(w // 2)}-{i}")]))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
     def read() -> None:
-        watermark = 0
+        watermark = start_seq
         start.wait()
         while True:
             finished = done.is_set()
@@ -172,7 +175,7 @@ def test_concurrent_writers_on_postgres_replay_shared_keys_and_never_skip_a_seq(
     assert not errors, errors[0]
     assert outcomes.count("written") == writers // 2 * per_writer
     assert outcomes.count("replayed") == writers // 2 * per_writer
-    everything = [row["seq"] for row in events_after(engine, 0, limit=10_000)]
+    everything = [row["seq"] for row in events_after(engine, start_seq, limit=10_000)]
     assert len(everything) == writers // 2 * per_writer
     assert seen == everything  # the watermark reader skipped nothing
     engine.dispose()

@@ -13,10 +13,10 @@ pairs as (
 {%- else -%}
 pairs as (
     select
-        cast(null as varchar) as left_crm_customer_id,
-        cast(null as varchar) as right_crm_customer_id,
-        cast(null as double) as match_weight,
-        cast(null as double) as match_probability
+        cast(null as {{ dbt.type_string() }}) as left_crm_customer_id,
+        cast(null as {{ dbt.type_string() }}) as right_crm_customer_id,
+        cast(null as {{ dbt.type_float() }}) as match_weight,
+        cast(null as {{ dbt.type_float() }}) as match_probability
     where 1 = 0
 ),
 {%- endif %}
