@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api.audit import AuditLog, audited_rows
+from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker
@@ -166,6 +166,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         if principal.role not in EXPORT_ROLES:
             return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        if audit.backlogged:  # an export is a read too: fail closed like GraphQL
+            return _error(PAUSED, 503)
         q = request.query_params
         try:
             args = dict(product=q.get("product", ""), channel=q.get("channel", "sms"),

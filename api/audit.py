@@ -22,6 +22,8 @@ from api.keys import Principal
 from hub import audit
 
 log = logging.getLogger(__name__)
+# the answer (HTTP 503) to a read while the audit log is backlogged: the API fails closed
+PAUSED = "reads are paused: the audit log cannot be written now"
 
 
 class AuditLog:

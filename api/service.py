@@ -14,7 +14,7 @@ from inspect import isawaitable
 from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, execute
 from graphql.execution.values import get_variable_values
 
-from api.audit import AuditLog
+from api.audit import PAUSED, AuditLog
 from api.context import Batch, RequestContext
 from api.documents import DocumentCache
 from api.errors import public_error
@@ -59,7 +59,7 @@ class GraphQLService:
             except LimitError as error:
                 return self._errors([GraphQLError(str(error))]), 400
         if self.audit.backlogged:  # fail closed: no read the audit log cannot record
-            return {"errors": [{"message": "reads are paused: the audit log cannot be written now"}]}, 503
+            return {"errors": [{"message": PAUSED}]}, 503
         try:
             with self.store.connect() as con:
                 context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)
