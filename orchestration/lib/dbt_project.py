@@ -130,16 +130,23 @@ class HubDbtTranslator(DagsterDbtTranslator):
 SCORED_TAG = "scored"
 
 
+def layer_models(project: DbtProject, layer: str) -> list[dict[str, Any]]:
+    """The manifest nodes of every model in one layer (top folder under models/)."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    return [
+        node for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
+    ]
+
+
 def model_relations(
     project: DbtProject, layer: str, tag: str | None = None, exclude_tag: str | None = None
 ) -> list[str]:
     """"schema.table" of every model in one layer (top folder under models/), sorted; only
     those carrying `tag`, and none carrying `exclude_tag`."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     relations = {
         f"{node['schema']}.{node.get('alias') or node['name']}"
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
-        and (tag is None or tag in node.get("tags", [])) and exclude_tag not in node.get("tags", [])
+        for node in layer_models(project, layer)
+        if (tag is None or tag in node.get("tags", [])) and exclude_tag not in node.get("tags", [])
     }
     return sorted(relations)

@@ -7,9 +7,16 @@ it bought from CU2. CU2 has an open work order in its on_site stage.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
 
 VIN_A = "LFWSRXSJ7RA076498"
 VIN_B = "LFWPCKDN7SA064223"
@@ -233,13 +240,61 @@ SCHEMA += CONTACT_CENTER_SCHEMA
 ROWS += CONTACT_CENTER_ROWS
 
 
+TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
+
+
+def _serving_fingerprint() -> str:
+    """Changes with the fixture rows and with any file of the serving models or macros."""
+    digest = hashlib.sha256((SCHEMA + ROWS).encode())
+    for folder in ("models/serving", "macros"):
+        for path in sorted((TRANSFORMS / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    digest.update((TRANSFORMS / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _build_serving_views(path: Path) -> None:
+    """`dbt run` of the real serving models (views) over the fixture marts at path."""
+    env = {**os.environ, "HUB_WAREHOUSE_PATH": str(path), "HUB_DBT_TARGET": "duckdb"}
+    dbt = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
+    with tempfile.TemporaryDirectory() as target:
+        proc = subprocess.run(
+            [dbt, "run", "--select", "path:models/serving", "--target-path", target, "--log-path", target,
+             "--profiles-dir", str(TRANSFORMS), "--project-dir", str(TRANSFORMS), "--quiet"],
+            env=env, capture_output=True, text=True, timeout=600,
+        )
+    if proc.returncode != 0:
+        raise RuntimeError(f"dbt run of the serving models over the fixture marts failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def _template(stem: str) -> Path:
+    """The fixture warehouse with its serving views, built once per fingerprint and reused
+    (copied) by every test. Views name their database, which DuckDB takes from the file's
+    stem, so the template carries the stem of the file it is copied to."""
+    folder = Path(tempfile.gettempdir()) / f"cs-hub-fixture-warehouse-{_serving_fingerprint()}"
+    folder.mkdir(exist_ok=True)
+    template = folder / f"{stem}.duckdb"
+    with FileLock(str(folder / f"{stem}.lock"), timeout=900):
+        if not template.exists():
+            building = folder / "building" / f"{stem}.duckdb"
+            building.parent.mkdir(exist_ok=True)
+            building.unlink(missing_ok=True)
+            with duckdb.connect(str(building)) as con:
+                con.execute(SCHEMA)
+                con.execute(ROWS)
+            _build_serving_views(building)
+            building.replace(template)
+    return template
+
+
 def make_warehouse(path: Path, extra_sql: str = "") -> Path:
-    """Write the fixture warehouse at path (replacing it); extra_sql runs last to break it."""
+    """Write the fixture warehouse at path (replacing it): the marts above and the real
+    serving views over them; extra_sql runs last to break it (the views see the change)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as con:
-        con.execute(SCHEMA)
-        con.execute(ROWS)
-        if extra_sql:
+    shutil.copyfile(_template(path.stem), path)
+    if extra_sql:
+        with duckdb.connect(str(path)) as con:
             con.execute(extra_sql)
     return path

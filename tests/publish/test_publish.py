@@ -52,8 +52,11 @@ def any_store(request, tmp_path) -> Settings:
 
 
 def test_dates_and_times_read_back_as_the_marts_hold_them(any_store):
-    from orchestration.lib.publish.tables import recent_calls, vehicles
+    from orchestration.lib.dbt_project import cs_hub_project
+    from orchestration.lib.publish.tables import serving_contract
 
+    tables = {table.name: table for table in serving_contract(cs_hub_project().manifest_path).tables}
+    recent_calls, vehicles = tables["recent_calls"], tables["vehicles"]
     settings = any_store
     make_warehouse(settings.warehouse_path)
     publish(settings)

@@ -1,8 +1,9 @@
 """Write-audit-publish of the serving store (docs/design.md "Stores").
 
-publish() streams the marts into a whole new serving database (write), checks that copy
-(audit) and swaps it in atomically (publish); a failure at any step leaves the served store
-as it was.
+publish() streams the warehouse's serving views (the dbt models under
+transforms/models/serving/, whose contracts the manifest carries) into a whole new serving
+database (write), checks that copy (audit) and swaps it in atomically (publish); a failure
+at any step leaves the served store as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import sqlalchemy as sa
@@ -21,7 +23,7 @@ from orchestration.lib.publish.audit import PublishRefused, audit
 from orchestration.lib.publish.extract import Extract
 from orchestration.lib.publish.load import load_table, text_formats
 from orchestration.lib.publish.swap import swap
-from orchestration.lib.publish.tables import SERVING_TABLES, build
+from orchestration.lib.publish.tables import build, serving_contract
 
 __all__ = ["PublishRefused", "PublishResult", "publish"]
 
@@ -36,15 +38,22 @@ class PublishResult:
     source_counts: dict[str, int]
 
 
-def publish(settings: Settings, build_id: str | None = None, marts: str = "marts") -> PublishResult:
-    """Publish the warehouse's marts to settings.serving_url; raises PublishRefused on a failed audit."""
+def publish(settings: Settings, build_id: str | None = None, manifest_path: Path | None = None) -> PublishResult:
+    """Publish the warehouse's serving views to settings.serving_url, shaped as the dbt
+    manifest's serving contracts say (the project's own manifest unless manifest_path);
+    raises PublishRefused on a failed audit."""
+    if manifest_path is None:
+        from orchestration.lib.dbt_project import cs_hub_project
+
+        manifest_path = cs_hub_project().manifest_path
+    contract = serving_contract(manifest_path)
     build_id = build_id or uuid.uuid4().hex
     row_counts: dict[str, int] = {}
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as warehouse:
-        data = Extract(warehouse, marts=marts)
+        data = Extract(warehouse, contract)
 
         def load(con: sa.Connection) -> None:
-            for table in SERVING_TABLES:
+            for table in contract.tables:
                 key = [column.name for column in table.primary_key]
                 rows = data.cursor(table.name, key, text_formats(table, con.dialect))
                 row_counts[table.name] = load_table(rows, con, table)

@@ -17,12 +17,13 @@ from orchestration.lib.publish import PublishRefused, publish as publish_build
 console = Console(stderr=True)
 
 
-def publish(marts: str = typer.Option("marts", help="Schema of the warehouse marts.")) -> None:
-    """Copy the marts to a new serving store and swap it in; on a failed audit, change nothing."""
+def publish() -> None:
+    """Copy the warehouse's serving views to a new serving store and swap it in; on a failed
+    audit, change nothing."""
     log.configure()
     settings = get_settings()
     try:
-        result = publish_build(settings, marts=marts)
+        result = publish_build(settings)
     except PublishRefused as refused:
         console.print(f"[red]{refused}[/red]")
         raise typer.Exit(code=1) from None
