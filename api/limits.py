@@ -28,7 +28,13 @@ MAX_ALIASES = 10
 MAX_FIRST = 100
 MAX_COST = 2_000
 # items a list field is assumed to return when the query does not say (its SDL default)
-LIST_SIZES = {"searchCustomers": 20, "vehicles": 20, "recentCalls": 10, "openWorkOrders": 20, "phones": 10, "edges": 1}
+LIST_SIZES = {
+    "searchCustomers": 20, "vehicles": 20, "recentCalls": 10, "openWorkOrders": 20, "phones": 10, "edges": 1,
+    "serviceHistory": 20,
+    # no `first`: what a vehicle carries at once in practice (the catalogue has 18 codes;
+    # alerts overlap by model and batch), so a fleet's screen-pop stays within the cost
+    "activeFaults": 8, "openFieldAlerts": 3,
+}
 
 
 class LimitError(ValueError):

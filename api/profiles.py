@@ -95,6 +95,18 @@ _LISTS = {
     ),
 }
 
+# vehicle-level lists, loaded per owner like the others and split by VIN in the resolver
+_LISTS["vehicleFaults"] = _expanding(
+    'select customer_id as "_owner", vin as "_vin", fault_code as "faultCode", component, '
+    'fault_description as description, active_since as "activeSince" '
+    "from vehicle_faults where customer_id in :ids order by vin, active_since desc, fault_code"
+)
+_LISTS["vehicleFieldAlerts"] = _expanding(
+    'select customer_id as "_owner", vin as "_vin", alert_id as "alertId", alert_level as level, component, '
+    'severity, opened_date as "openedDate", agent_script as "agentScript" '
+    "from vehicle_field_alerts where customer_id in :ids order by vin, opened_date desc, alert_id"
+)
+
 _LISTS["churnReasons"] = _expanding(
     'select customer_id as "_owner", reason_rank as rank, reason from customer_churn_reasons '
     "where customer_id in :ids order by reason_rank"
@@ -104,6 +116,18 @@ _SEARCH = (
     f"select {_CUSTOMER_COLUMNS} from customers c where c.search_text like :pattern and c.customer_id > :after "
     "order by c.customer_id limit :limit"
 )
+# one customer's service history, newest first, after a (created_at, work_order_id) cursor
+_SERVICE_HISTORY = (
+    'select created_at as "_createdAt", work_order_id as "workOrderId", vin, category, priority, status, '
+    'component, fault_code as "faultCode", created_at as "createdAt", resolved_at as "resolvedAt", '
+    'closed_at as "closedAt", resolution, engineer_id as "engineerId", sla_hours as "slaHours", '
+    'is_sla_met as "isSlaMet", hours_to_resolve as "hoursToResolve", created_hours as "createdHours", '
+    'dispatched_hours as "dispatchedHours", accepted_hours as "acceptedHours", on_site_hours as "onSiteHours", '
+    'reopen_count as "reopenCount", callback_score as "callbackScore" '
+    "from service_history where customer_id = :customer_id {after} "
+    "order by created_at desc, work_order_id desc limit :limit"
+)
+_AFTER = "and (created_at < :after_at or (created_at = :after_at and work_order_id < :after_id))"
 _BUILD = 'select build_id as "buildId", built_at as "builtAt", as_of as "asOf" from _build'
 
 
@@ -176,6 +200,25 @@ def search(con: Reader, text: str, first: int, after: str | None) -> tuple[list[
         raise BadArgument("searchCustomers needs at least 2 characters of text")
     params = {"pattern": f"%{needle}%", "after": decode_cursor(after), "limit": first + 1}
     rows = con.rows(_SEARCH, params)
+    return rows[:first], len(rows) > first
+
+
+def _history_cursor(row: dict) -> str:
+    return encode_cursor(f"{row['_createdAt']}|{row['workOrderId']}")
+
+
+def service_history(con: Reader, customer_id: str, first: int, after: str | None) -> tuple[list[dict], bool]:
+    """Up to `first` past work orders of one customer after the cursor, and whether more follow."""
+    params: dict = {"customer_id": customer_id, "limit": first + 1}
+    position = decode_cursor(after)
+    if position:
+        created_at, _, work_order_id = position.partition("|")
+        if not work_order_id:
+            raise BadArgument("`after` is not a cursor this API returned")
+        params |= {"after_at": created_at, "after_id": work_order_id}
+    rows = con.rows(_SERVICE_HISTORY.format(after=_AFTER if position else ""), params)
+    for row in rows:
+        row["_cursor"] = _history_cursor(row)
     return rows[:first], len(rows) > first
 
 

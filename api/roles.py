@@ -29,6 +29,11 @@ _SCREEN_POP = {
     "OfferResponse": ALL,
     "ChurnReason": ALL,
     "SimilarCase": ALL,
+    "ServiceHistoryConnection": ALL,
+    "ServiceHistoryEdge": ALL,
+    "ServiceRecord": ALL,
+    "ActiveFault": ALL,
+    "VehicleFieldAlert": ALL,
     **_PAGING,
 }
 # the contact engine's write-backs (docs/writeback.md)
@@ -53,6 +58,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "Customer": frozenset({"id", "vehicles"}),
         "Vehicle": ALL,
         "VehicleHealth": ALL,
+        "ActiveFault": ALL,
+        "VehicleFieldAlert": ALL,
         "Build": ALL,
         # field alerts and their evidence: vehicles, work orders, masked texts; no person
         "FieldAlert": ALL,

@@ -139,6 +139,17 @@ def layer_models(project: DbtProject, layer: str) -> list[dict[str, Any]]:
     ]
 
 
+def serving_parents(project: DbtProject, serving_layer: str, gated_layers: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The manifest nodes the serving models read that belong to a gated layer (the marts and
+    the intermediate models): the relations whose checks must pass before a publish."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    parents = {parent for node in layer_models(project, serving_layer) for parent in node["depends_on"]["nodes"]}
+    return [
+        manifest["nodes"][unique_id] for unique_id in sorted(parents)
+        if manifest["nodes"][unique_id]["resource_type"] == "model" and manifest["nodes"][unique_id]["fqn"][1] in gated_layers
+    ]
+
+
 def model_relations(
     project: DbtProject, layer: str, tag: str | None = None, exclude_tag: str | None = None
 ) -> list[str]:

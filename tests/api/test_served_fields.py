@@ -17,6 +17,10 @@ from api.graph import schema
 from api.resolvers import RESOLVERS
 
 
+# lists loaded per owner but served on each vehicle: list -> (type, field)
+VEHICLE_LISTS = {"vehicleFaults": ("Vehicle", "activeFaults"), "vehicleFieldAlerts": ("Vehicle", "openFieldAlerts")}
+
+
 def _columns(settings, sql: str, params: dict) -> set[str]:
     engine = sa.create_engine(f"sqlite:///{settings.data_dir / 'serving.db'}")
     try:
@@ -41,14 +45,19 @@ def test_every_profile_field_is_a_served_column_or_has_a_resolver(published):
     missing += _unserved(built.get_type("Lifecycle"), customer_columns)
     checked = {"Customer", "Lifecycle"}
     for list_field in profiles._LISTS:
-        owner = next(name for name in ("Customer", "Lifecycle") if list_field in built.get_type(name).fields)
-        element = get_named_type(built.get_type(owner).fields[list_field].type)
+        owner, field = VEHICLE_LISTS.get(list_field) or (
+            next(name for name in ("Customer", "Lifecycle") if list_field in built.get_type(name).fields), list_field
+        )
+        element = get_named_type(built.get_type(owner).fields[field].type)
         columns = _columns(published, profiles._list_sql(list_field, 1), {"id0": "CU1"})
-        missing += _unserved(element, columns - {"_owner"})
+        missing += _unserved(element, columns)
         checked.add(element.name)
+    history = _columns(published, profiles._SERVICE_HISTORY.format(after=""), {"customer_id": "CU1", "limit": 1})
+    missing += _unserved(built.get_type("ServiceRecord"), history)
+    checked.add("ServiceRecord")
     assert not missing, f"SDL fields with no served column and no resolver: {missing}"
     # the check covered every list of the profile, not a subset
-    assert {"Phone", "Vehicle", "ChurnReason"} <= checked and len(checked) >= 9
+    assert {"Phone", "Vehicle", "ChurnReason", "ActiveFault", "VehicleFieldAlert"} <= checked and len(checked) >= 12
 
 
 def test_a_field_without_a_column_is_reported(published):

@@ -242,11 +242,45 @@ ROWS += CONTACT_CENTER_ROWS
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 
+# The service history (W2 closed, resolved by engineer E07 with a callback), fault events
+# (VIN_A's DPF fault active, VIN_B's coolant fault raised and cleared) and the real seeds.
+SERVICE = f"""
+alter table marts.fct_work_orders add column first_resolved_at timestamp;
+alter table marts.fct_work_orders add column last_closed_at timestamp;
+alter table marts.fct_work_orders add column sla_hours integer;
+alter table marts.fct_work_orders add column is_sla_met boolean;
+alter table marts.fct_work_orders add column hours_to_resolve double;
+alter table marts.fct_work_orders add column reopen_count integer;
+alter table marts.fct_work_orders add column callback_score integer;
+update marts.fct_work_orders set first_resolved_at = '2026-03-02 08:00:00', last_closed_at = '2026-03-02 09:00:00',
+    sla_hours = 48, is_sla_met = true, hours_to_resolve = 24.0, reopen_count = 0, callback_score = 5
+    where work_order_id = 'W2';
+alter table marts.fct_work_order_stages add column transition_seq integer;
+alter table marts.fct_work_order_stages add column engineer_id varchar;
+insert into marts.fct_work_order_stages values ('S3', 'W2', 'resolved', false, '2026-03-02 08:00:00', 3, 'E07');
+-- an older consultation of CU1, closed without a callback: a second page of history
+insert into marts.fct_work_orders values
+    ('W4', 'CU1', '{VIN_B}', 'consultation', 'P4', 'closed', false, null, null,
+     '2026-02-10 08:00:00', '2026-02-10 12:00:00', '2026-02-12 08:00:00',
+     '2026-02-10 11:00:00', '2026-02-10 12:00:00', 48, true, 3.0, 0, null);
+create schema staging;
+create table staging.stg_telematics__events (
+    event_id varchar, vin varchar, event_type varchar, spn bigint, fmi bigint, event_at timestamp);
+insert into staging.stg_telematics__events values
+    ('E1', '{VIN_A}', 'fault_raised', 3251, 0, '2026-03-30 06:00:00'),
+    ('E2', '{VIN_B}', 'fault_raised', 110, 0, '2026-03-29 06:00:00'),
+    ('E3', '{VIN_B}', 'fault_cleared', 110, 0, '2026-03-29 08:00:00');
+create schema reference;
+create table reference.fault_codes as select * from read_csv('{TRANSFORMS / "seeds" / "fault_codes.csv"}');
+create table reference.field_alert_agent_scripts as
+    select * from read_csv('{TRANSFORMS / "seeds" / "field_alert_agent_scripts.csv"}');
+"""
+
 
 def _serving_fingerprint() -> str:
     """Changes with the fixture rows and with any file of the serving models or macros."""
-    digest = hashlib.sha256((SCHEMA + ROWS).encode())
-    for folder in ("models/serving", "macros"):
+    digest = hashlib.sha256((SCHEMA + ROWS + SERVICE).encode())
+    for folder in ("models/serving", "macros", "seeds"):
         for path in sorted((TRANSFORMS / folder).rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode() + path.read_bytes())
@@ -283,6 +317,7 @@ def _template(stem: str) -> Path:
             with duckdb.connect(str(building)) as con:
                 con.execute(SCHEMA)
                 con.execute(ROWS)
+                con.execute(SERVICE)
             _build_serving_views(building)
             building.replace(template)
     return template

@@ -8,15 +8,18 @@ copy and swaps it in atomically (orchestration.lib.publish).
 import dagster as dg
 
 from orchestration.defs.transforms.project import CS_HUB
-from orchestration.lib.dbt_project import HubDbtTranslator, layer_models
+from orchestration.lib.dbt_project import HubDbtTranslator, serving_parents
 from orchestration.lib.publish import publish
 from orchestration.lib.publish.tables import SERVING_LAYER
 from orchestration.lib.resources import HubResource
 
 TRANSLATOR = HubDbtTranslator()
 
-# the serving views the publish copies: the dbt models under transforms/models/serving/
-SOURCES = [TRANSLATOR.get_asset_key(node) for node in layer_models(CS_HUB, SERVING_LAYER)]
+# What the publish reads, from the manifest: the marts and intermediate models the serving
+# views (transforms/models/serving/) select from. These carry the blocking checks, so a
+# failed check skips the publish; the views themselves build in the same dbt op as the
+# scored marts, before any of them completes.
+SOURCES = [TRANSLATOR.get_asset_key(node) for node in serving_parents(CS_HUB, SERVING_LAYER, ("marts", "intermediate"))]
 
 
 @dg.asset(
