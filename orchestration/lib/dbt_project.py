@@ -20,6 +20,7 @@ from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 from filelock import FileLock
 
+from hub.calendar import UTC_OFFSET_HOURS
 from hub.settings import Settings
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
@@ -90,6 +91,7 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     return {
         "identity_max_customers_per_identifier": settings.identity_max_customers_per_identifier,
         "incremental_window_days": settings.incremental_window_days,
+        "local_utc_offset_hours": UTC_OFFSET_HOURS,
     }
 
 
