@@ -13,7 +13,7 @@ PG_BIN := /usr/lib/postgresql/15/bin
 # Superset has its own virtualenv: it pins SQLAlchemy<2 and pandas<2.2 (superset/requirements.lock)
 SUPERSET_VENV := .superset-venv
 
-.PHONY: superset-install superset
+.PHONY: superset-install superset graphiql-assets
 .PHONY: install install-system demo serve test test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
@@ -58,6 +58,21 @@ superset-install: $(SUPERSET_VENV)/.installed
 # Provision Superset (admin user, dashboards from code) over the built hub and serve it on :8088.
 superset: install superset-install
 	scripts/superset.sh
+
+# GraphiQL's page loads React and GraphiQL from files in the repository (api/static/graphiql/,
+# committed: an offline contact center gets a working page). This refreshes them from the npm
+# registry at the versions of api/static/graphiql/package-lock.json (npm ci checks the hashes).
+GRAPHIQL_DIR := api/static/graphiql
+graphiql-assets:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.json "$$tmp"/ && \
+	npm ci --prefix "$$tmp" --ignore-scripts --no-audit --no-fund --silent && \
+	m="$$tmp/node_modules" && \
+	cp "$$m/react/umd/react.production.min.js" "$$m/react-dom/umd/react-dom.production.min.js" \
+	   "$$m/graphiql/graphiql.min.js" "$$m/graphiql/graphiql.min.css" $(GRAPHIQL_DIR)/ && \
+	cp "$$m/react/LICENSE" $(GRAPHIQL_DIR)/LICENSE.react && cp "$$m/react-dom/LICENSE" $(GRAPHIQL_DIR)/LICENSE.react-dom && \
+	cp "$$m/graphiql/LICENSE" $(GRAPHIQL_DIR)/LICENSE.graphiql && \
+	echo "GraphiQL assets refreshed in $(GRAPHIQL_DIR)"
 
 simulate: install
 	$(HUB) simulate --scale demo --seed $(SEED)

@@ -19,12 +19,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
-from api.graphiql import GRAPHIQL_HTML
+from api.graphiql import graphiql_page, graphiql_routes
 from api.keys import KeyChecker
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if request.method == "GET":
             if production:
                 return _error("GraphiQL is off in production; POST queries to /graphql", 405)
-            return HTMLResponse(GRAPHIQL_HTML)
+            return graphiql_page()
         principal = keys.check(_token(request))
         if principal is None:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
@@ -209,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/export/cross-sell.csv", cross_sell_csv),
             Route("/health", health),
+            *graphiql_routes(production),
         ],
         lifespan=lifespan,
     )

@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/build.py --data-dir D               # D holds landing/ of `hub simulate`
     .venv/bin/python bench/build.py --data-dir D --reuse-raw   # D's warehouse from bench/ingest.py
+    .venv/bin/python bench/build.py --data-dir D --reuse-raw --select group:raw \
+        --select 'key:"staging/stg_ticketing__work_orders"'   # a quick run of the bench itself
 
 The newest day's landing files are held back and the rest ingested into a new warehouse
 (timed apart: bench/ingest.py measures ingestion); `hub build --full-refresh` (the Dagster
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import resource
@@ -30,12 +31,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dagster as dg  # noqa: E402
 
+from hub import warehouse  # noqa: E402
+from hub.calendar import UTC_OFFSET_HOURS  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 
 DAY = re.compile(r"_(\d{8})")
@@ -80,7 +81,7 @@ def rewind(settings: Settings, held: Path) -> int:
         if path.is_file():
             names[path.relative_to(held).parts[0]].append(path.name)
     removed = 0
-    with duckdb.connect(str(settings.warehouse_path)) as con:
+    with warehouse.connect(settings) as con:
         for contract in CONTRACTS:
             files = names.get(contract.source, [])
             removed += con.execute(f"delete from {contract.raw_table} where _file in (select unnest(?))", [files]).fetchone()[0]
@@ -121,10 +122,12 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
 
 
 def dbt_layer_seconds(settings: Settings, run_id: str) -> dict[str, float]:
-    """Seconds per dbt layer (staging, intermediate, marts, tests), from run_results.json."""
-    results = json.loads((settings.data_dir / "dbt" / run_id / "run_results.json").read_text())
+    """Seconds per dbt layer (staging, intermediate, marts, tests), from the run_results.json
+    of each dbt op of the run."""
+    from orchestration.lib.dbt_project import dbt_run_results
+
     layers: dict[str, float] = defaultdict(float)
-    for result in results["results"]:
+    for result in dbt_run_results(settings, run_id):
         uid = result["unique_id"]
         kind = uid.split(".")[0]
         if kind == "model":
@@ -136,7 +139,7 @@ def dbt_layer_seconds(settings: Settings, run_id: str) -> dict[str, float]:
     return dict(layers)
 
 
-def run(label: str, full_refresh: bool) -> tuple[float, str]:
+def run(label: str, full_refresh: bool, select: list[str] | None = None) -> tuple[float, str]:
     from orchestration.cli import quiet_dagster_logs
     from orchestration.definitions import defs
     from orchestration.defs.pipeline.jobs import build_run_config
@@ -146,7 +149,7 @@ def run(label: str, full_refresh: bool) -> tuple[float, str]:
     config = {**build_run_config(full_refresh), **quiet_dagster_logs()}
     started = time.perf_counter()
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-        summary = run_build(defs, instance, config, tags={"hub/build": label})
+        summary = run_build(defs, instance, config, select=select, tags={"hub/build": label})
     seconds = time.perf_counter() - started
     if not summary.ok:
         print(summary.describe())
@@ -159,13 +162,18 @@ def report(label: str, seconds: float, run_id: str, settings: Settings) -> None:
     print(f"\n{label}: {seconds:,.1f} s")
     for step, s in sorted(step_seconds(instance, run_id).items(), key=lambda kv: -kv[1]):
         print(f"  step {step:<28}{s:>9.1f} s")
-    for layer, s in sorted(dbt_layer_seconds(settings, run_id).items(), key=lambda kv: -kv[1]):
-        print(f"  dbt {layer:<29}{s:>9.1f} s (summed over models; dbt runs 2 threads)")
+    try:
+        layers = dbt_layer_seconds(settings, run_id)
+    except FileNotFoundError:  # a --select without dbt models
+        layers = {}
+        print("  dbt: not run (no dbt model in the selection)")
+    for layer, s in sorted(layers.items(), key=lambda kv: -kv[1]):
+        print(f"  dbt {layer:<29}{s:>9.1f} s (summed over models; dbt runs {settings.duckdb_threads} threads)")
     own, child = peak_gib()
     print(f"  peak RSS so far: this process {own:.2f} GiB, largest child (dbt) {child:.2f} GiB")
 
 
-FLOOR = """
+FLOOR = f"""
 create or replace schema bench_floor;
 create table bench_floor.fct_calls as
 select call_id, count(*) as legs, min(started_at) as started_at, max(ended_at) as ended_at,
@@ -188,11 +196,11 @@ from raw.ticketing__work_orders w join raw.ticketing__transitions t using (work_
 group by w.work_order_id;
 create table bench_floor.fct_telematics_daily as
 with deltas as (
-    select vin, (reading_at + interval 8 hours)::date as day, speed_kmh,
+    select vin, (reading_at + interval {UTC_OFFSET_HOURS} hours)::date as day, speed_kmh,
            odometer_km - lag(odometer_km) over w as km, engine_hours - lag(engine_hours) over w as hours
     from raw.telematics__readings window w as (partition by vin order by reading_ts)
 ), events as (
-    select vin, (event_at + interval 8 hours)::date as day,
+    select vin, (event_at + interval {UTC_OFFSET_HOURS} hours)::date as day,
            count(*) filter (where event_type = 'harsh_braking') as harsh_braking,
            count(*) filter (where event_type = 'fault_raised') as faults
     from raw.telematics__events group by 1, 2
@@ -210,8 +218,7 @@ group by c.customer_id;
 
 def floor(settings: Settings) -> float:
     started = time.perf_counter()
-    with duckdb.connect(str(settings.warehouse_path)) as con:
-        con.execute(f"set threads = {settings.duckdb_threads}; set memory_limit = '{settings.duckdb_memory_limit}'")
+    with warehouse.connect(settings) as con:
         con.execute(FLOOR)
         con.execute("drop schema bench_floor cascade")
     return time.perf_counter() - started
@@ -222,6 +229,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True, help="a data dir holding landing/ from `hub simulate`")
     parser.add_argument("--reuse-raw", action="store_true",
                         help="start from the warehouse bench/ingest.py left: rewind its newest day instead of re-ingesting")
+    parser.add_argument("--select", action="append",
+                        help="only these assets, in Dagster's selection syntax as for `hub build --select` (repeatable): "
+                             "a quick run of the bench itself; the figures then cover the selection only")
     args = parser.parse_args()
     os.environ["HUB_DATA_DIR"] = str(args.data_dir.resolve())
     settings = Settings(data_dir=args.data_dir.resolve())
@@ -245,12 +255,12 @@ def main() -> None:
             loaded = ingest(settings)
             print(f"ingest of all days but {day}: {loaded.totals()['rows_read']:,} rows in "
                   f"{time.perf_counter() - started:,.1f} s (not part of the build below)")
-        full_seconds, full_run = run("full", full_refresh=True)
+        full_seconds, full_run = run("full", full_refresh=True, select=args.select)
     finally:
         files = put_back(settings.landing_dir, held)
     report(f"full build (all days but {day})", full_seconds, full_run, settings)
 
-    delta_seconds, delta_run = run("delta", full_refresh=False)
+    delta_seconds, delta_run = run("delta", full_refresh=False, select=args.select)
     report(f"incremental build of one day ({day}, {files} files)", delta_seconds, delta_run, settings)
 
     floor_seconds = floor(settings)

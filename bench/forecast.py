@@ -25,6 +25,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hub import warehouse  # noqa: E402
+from hub.settings import get_settings  # noqa: E402
 from models.forecast.evaluate import Scores, evaluate  # noqa: E402
 from models.forecast.features import LOCAL_OFFSET, load_history  # noqa: E402
 
@@ -67,15 +69,17 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--from-calls", action="store_true")
     args = parser.parse_args()
+    settings = get_settings()
 
     started = time.perf_counter()
     if args.from_calls:
-        con = duckdb.connect(config={"memory_limit": "6GB", "threads": 2})
+        # an in-memory database of its own (not the warehouse), with the warehouse's limits
+        con = duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads})
         con.execute(f"attach '{args.warehouse}' as w (read_only)")
         con.execute(FROM_CALLS)
         history = load_history(con, "intervals")
     else:
-        con = duckdb.connect(str(args.warehouse), read_only=True)
+        con = warehouse.connect(settings, read_only=True, path=args.warehouse)
         history = load_history(con)
     con.close()
     loaded = time.perf_counter() - started

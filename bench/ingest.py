@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ingest.py --scale demo
     .venv/bin/python bench/ingest.py --scale bench --reuse   # keep already simulated files
+    .venv/bin/python bench/ingest.py --data-dir D --reuse --source acd   # one source: a quick run
 
 Prints rows/s per source, total seconds, peak RSS, and the ratio against a
 baseline run in the same process: DuckDB read_csv -> CREATE TABLE of the same
@@ -18,10 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hub import warehouse  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from ingestion.contracts import CONTRACTS, SOURCES  # noqa: E402
 from ingestion.files import discover  # noqa: E402
@@ -32,14 +32,12 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def baseline(settings: Settings, path: Path) -> tuple[float, int]:
-    """Plain DuckDB: every contract's files straight into a table, errors skipped."""
+def baseline(settings: Settings, path: Path, sources: tuple[str, ...] = SOURCES) -> tuple[float, int]:
+    """Plain DuckDB: every contract's files of these sources straight into a table, errors skipped."""
     path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
-    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
-    con.execute(f"set threads = {settings.duckdb_threads}")
+    con = warehouse.connect(settings, path=path)
     started, rows = time.perf_counter(), 0
-    for c in CONTRACTS:
+    for c in [c for c in CONTRACTS if c.source in sources]:
         files = [str(p) for p in discover(settings.landing_dir, c)]
         if not files:
             continue
@@ -61,7 +59,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="skip simulation when landing files exist")
     parser.add_argument("--data-dir", type=Path, default=None, help="default: $HUB_DATA_DIR/bench-<scale>")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--source", action="append", choices=SOURCES, dest="sources",
+                        help="only this source, ingest and baseline alike (repeatable; default: all)")
     args = parser.parse_args()
+    sources = tuple(args.sources or SOURCES)
     data_dir = args.data_dir or Path(os.environ.get("HUB_DATA_DIR", "var")) / f"bench-{args.scale}"
     settings = Settings(data_dir=data_dir, scale=args.scale)
 
@@ -78,7 +79,7 @@ def main() -> None:
 
     total, rows_total, reconciles = 0.0, 0, True
     print(f"{'source':<12}{'rows read':>14}{'seconds':>10}{'rows/s':>12}")
-    for source in SOURCES:
+    for source in sources:
         started = time.perf_counter()
         result = ingest_source(settings, source)
         seconds = time.perf_counter() - started
@@ -91,7 +92,7 @@ def main() -> None:
     print(f"{'all':<12}{rows_total:>14,}{total:>10.1f}{rows_total / total:>12,.0f}")
     print(f"every ledger reconciles: {reconciles}; peak RSS during ingest {ingest_rss:.2f} GiB")
 
-    base_seconds, base_rows = baseline(settings, settings.data_dir / "baseline.duckdb")
+    base_seconds, base_rows = baseline(settings, settings.data_dir / "baseline.duckdb", sources)
     print(f"baseline (read_csv -> create table, no validation): {base_rows:,} rows in {base_seconds:.1f}s "
           f"({base_rows / base_seconds:,.0f} rows/s)")
     print(f"ingest / baseline time ratio: {total / base_seconds:.2f}x; peak RSS overall {peak_rss_gib():.2f} GiB")

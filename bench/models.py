@@ -18,10 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hub import warehouse  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from models import train  # noqa: E402
 from models.evaluation import truth_report  # noqa: E402
@@ -31,9 +30,13 @@ MARTS = ("dim_customers", "dim_vehicles", "dim_vehicle_ownerships", "fct_calls",
          "fct_telematics_daily", "fct_purchases")
 
 
-def copy_marts(source: Path, target: Path) -> None:
-    target.unlink(missing_ok=True)
-    with duckdb.connect(str(target)) as con:
+TRAINERS = {"churn": train.train_churn, "lifecycle": train.train_lifecycle, "value": train.train_value,
+            "cross_sell": train.train_cross_sell}
+
+
+def copy_marts(settings: Settings, source: Path) -> None:
+    settings.warehouse_path.unlink(missing_ok=True)
+    with warehouse.connect(settings) as con:
         con.execute(f"attach '{source}' as src (read_only)")
         con.execute("create schema marts; create schema intermediate")
         for mart in MARTS:
@@ -48,20 +51,25 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--truth", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/models-bench"))
+    parser.add_argument("--model", action="append", choices=sorted(TRAINERS), dest="models",
+                        help="only this model (repeatable; default: all)")
     args = parser.parse_args()
+    trainers = [TRAINERS[name] for name in (args.models or TRAINERS)]
+    if args.truth and args.models:
+        parser.error("--truth scores every model's output: leave out --model")
     args.work.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir=args.work)
     started = time.perf_counter()
-    copy_marts(args.warehouse, settings.warehouse_path)
+    copy_marts(settings, args.warehouse)
     print(f"copied the marts in {time.perf_counter() - started:.1f} s")
 
-    with duckdb.connect(str(settings.warehouse_path)) as con:
+    with warehouse.connect(settings) as con:
         today = data_end(con)
         started = time.perf_counter()
         rows = len(features_at(con, today))
         baseline = time.perf_counter() - started
         print(f"baseline: features of {rows:,} customers at {today} in {baseline:.1f} s")
-        for trainer in (train.train_churn, train.train_lifecycle, train.train_value, train.train_cross_sell):
+        for trainer in trainers:
             started = time.perf_counter()
             run = trainer(con, settings)
             seconds = time.perf_counter() - started

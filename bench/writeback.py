@@ -160,7 +160,7 @@ def main() -> None:
                 time.sleep(0.1)
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
             for i in range(100):  # warm-up: documents cached and writers started in every worker
-                http.post("/graphql", json=operation(i, customers[i]))
+                http.post("/graphql", json=operation(i, customers[i % len(customers)]))
         cpu_before = cpu_seconds(server.pid)
         queue: mp.Queue = mp.Queue()
         start_at = time.time() + 1.0

@@ -1,4 +1,12 @@
-"""Public holidays of mainland China, used by the simulator and the arrival forecast.
+"""The contact center's calendar: its time zone, and the public holidays of mainland China
+(used by the simulator and the arrival forecast).
+
+The time zone is one named constant, not a setting: the marts turn UTC into local days and
+half hours by a fixed offset (transforms/macros/time.sql, exact and portable between DuckDB
+and PostgreSQL only for a zone without daylight saving), and the holidays, the simulator and
+the forecast's features are mainland China's. A setting that accepted any zone would be
+wrong without saying so; moving the hub is a code change, and tests/hub/test_calendar_time.py
+checks the offset against the tz database and the dbt project's copy of it.
 
 Ranges are the State Council's published arrangements (2027 is provisional, from
 the lunar calendar, until it is published). Make-up working days are not listed.
@@ -8,6 +16,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+
+# Upstream systems export naive local times in this zone; schedules run on its clock.
+TIMEZONE = "Asia/Shanghai"
+# Its offset from UTC, constant since 1991 (no daylight saving): local = UTC + UTC_OFFSET.
+UTC_OFFSET_HOURS = 8
+UTC_OFFSET = timedelta(hours=UTC_OFFSET_HOURS)
 
 _HOLIDAY_RANGES: tuple[tuple[str, date, date], ...] = (
     ("new_year", date(2025, 1, 1), date(2025, 1, 1)),

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from hub import audit_cli
+from hub.calendar import TIMEZONE
 from hub.settings import get_settings
 
 app = typer.Typer(
@@ -36,9 +37,10 @@ def _group() -> None:
 def info() -> None:
     """Show where the hub keeps its data (no secrets), one `name: value` per line."""
     settings = get_settings()
-    names = ("env", "data_dir", "scale", "seed", "warehouse_path", "serving_url", "ops_url", "source_timezone")
+    names = ("env", "data_dir", "scale", "seed", "warehouse_path", "serving_url", "ops_url")
     for name in names:
         typer.echo(f"{name}: {getattr(settings, name)}")
+    typer.echo(f"timezone: {TIMEZONE} (hub.calendar.TIMEZONE)")
     typer.echo(f"landing_dir: {settings.landing_dir}")
     typer.echo(f"truth_dir: {settings.truth_dir}")
 

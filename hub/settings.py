@@ -30,8 +30,6 @@ class Settings(BaseSettings):
     serving_url: str | None = None
     ops_url: str | None = None
 
-    # Upstream systems export naive local timestamps in this zone; the hub stores UTC.
-    source_timezone: str = "Asia/Shanghai"
     # Key of the HMAC that replaces id-card numbers: the number itself is never stored.
     id_hash_key: SecretStr = SecretStr(DEV_ID_HASH_KEY)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hub.calendar import TIMEZONE
 from hub.writeback import vocabulary as wb
 
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
@@ -59,7 +60,7 @@ class Contract:
     format: Literal["csv", "jsonl"]
     fields: tuple[Field, ...]
     key: tuple[str, ...]
-    timezone: str | None = "Asia/Shanghai"  # naive timestamps are local time of this zone
+    timezone: str | None = TIMEZONE  # naive timestamps are local time of this zone
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 

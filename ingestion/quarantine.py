@@ -13,6 +13,7 @@ import re
 
 import duckdb
 
+from hub import warehouse
 from hub.settings import Settings
 from ingestion.contracts import contract
 
@@ -53,7 +54,7 @@ def describe_quarantine(settings: Settings, file: str | None = None, rule: str |
     """Quarantined rows grouped by file, field and rule, with up to `limit` masked samples each."""
     if not settings.warehouse_path.exists():
         return f"no warehouse at {settings.warehouse_path}: run `hub ingest` first"
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = warehouse.connect(settings, read_only=True)
     try:
         groups = con.execute(
             """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from hub import warehouse
 from hub.settings import Settings
 from ingestion.contracts import ALL_CONTRACTS, Contract, Field
 
@@ -85,15 +86,10 @@ create table if not exists raw._warnings (
 
 
 def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The single writer connection, with the memory and thread limits from settings."""
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse_path))
-    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
-    con.execute(f"set threads = {int(settings.duckdb_threads)}")
-    # Line numbers come from scan order: keep it.
+    """The single writer connection (hub.warehouse: the settings' limits, UTC)."""
+    con = warehouse.connect(settings)
+    # Line numbers come from scan order: keep it (DuckDB's default, said on purpose).
     con.execute("set preserve_insertion_order = true")
-    con.execute("set TimeZone = 'UTC'")
-    con.execute(f"set temp_directory = '{settings.data_dir / 'duckdb_tmp'}'")
     return con
 
 

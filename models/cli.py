@@ -13,12 +13,11 @@ app = typer.Typer(name="models", help="Churn, value, cross-sell and lifecycle mo
 @app.command()
 def train() -> None:
     """Retrain every model now and write its output (as the weekly schedule does), printing each run."""
-    import duckdb
-
+    from hub import warehouse
     from models.train import train_all
 
     settings = get_settings()
-    with duckdb.connect(str(settings.warehouse_path)) as con:
+    with warehouse.connect(settings) as con:
         for run in train_all(con, settings):
             typer.echo(run.line())
 
@@ -26,13 +25,12 @@ def train() -> None:
 @app.command()
 def evaluate() -> None:
     """Held-out metrics: each model's latest in-data backtest, then its scores against the simulator's truth."""
-    import duckdb
-
+    from hub import warehouse
     from models.evaluation import truth_report
     from models.runs import latest_runs
 
     settings = get_settings()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse.connect(settings, read_only=True) as con:
         runs = latest_runs(con)
         typer.echo("in-data backtest (train on [T-2h, T-h), score [T-h, T)) of the latest runs:")
         for row in runs.itertuples():

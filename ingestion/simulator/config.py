@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from hub import calendar
+
 DAY = 86_400
-UTC_OFFSET = 8 * 3_600  # Asia/Shanghai has no daylight saving time
+UTC_OFFSET = int(calendar.UTC_OFFSET.total_seconds())  # seconds; the zone has no daylight saving
 EPOCH = date(1970, 1, 1)
 
 

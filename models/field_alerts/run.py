@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from hub import warehouse as hub_warehouse
+from hub.settings import get_settings
 from models.field_alerts.detection import Detection, DetectionConfig, detect
 from models.field_alerts.inputs import FieldData, load_field_data
 from models.field_alerts.outputs import write_outputs
@@ -24,7 +24,7 @@ class RunResult:
 
 def run(warehouse: Path, config: DetectionConfig = DetectionConfig(), write: bool = True) -> RunResult:
     """Detect on the warehouse's marts; with write, store models.field_alerts and its evidence."""
-    with duckdb.connect(str(warehouse), read_only=not write) as con:
+    with hub_warehouse.connect(get_settings(), read_only=not write, path=warehouse) as con:
         data = load_field_data(con)
         detection = detect(data, config)
         counts = write_outputs(con, data, detection) if write else {}

@@ -23,6 +23,7 @@ def evaluate(
     seasonal-naive (same interval last week) and the improvement. Reads the warehouse only."""
     import duckdb
 
+    from hub import warehouse as hub_warehouse
     from models.forecast.evaluate import evaluate as run
     from models.forecast.features import load_history
 
@@ -30,7 +31,7 @@ def evaluate(
     if not Path(path).exists():
         typer.echo(f"{path}: no warehouse; run `hub build` first", err=True)
         raise typer.Exit(code=2)
-    con = duckdb.connect(str(path), read_only=True)
+    con = hub_warehouse.connect(get_settings(), read_only=True, path=path)
     try:
         history = load_history(con, relation)
     except (ValueError, duckdb.CatalogException) as error:

@@ -30,10 +30,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from hub.calendar import is_holiday
+from hub.calendar import UTC_OFFSET, is_holiday
 
 INTERVAL = pd.Timedelta(minutes=30)
-LOCAL_OFFSET = pd.Timedelta(hours=8)  # Asia/Shanghai, no daylight saving
+LOCAL_OFFSET = pd.Timedelta(UTC_OFFSET)  # local = UTC + offset (no daylight saving)
 HORIZON_DAYS = 14
 LEVEL_LAG_DAYS = 14  # the longest lag: features for any day of the horizon
 LAST_DAY_COMPLETE_FROM = pd.Timedelta(hours=23)

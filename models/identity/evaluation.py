@@ -14,6 +14,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from hub import warehouse
+from hub.settings import get_settings
+
 NON_PERSONAL_OWNERS = ("switchboard", "service", "dealer", "junk", "driver")
 
 
@@ -133,7 +136,7 @@ def evaluate(warehouse_path: Path, truth_dir: Path, truth_file: Path | None = No
         if not truth_path.exists():
             raise FileNotFoundError(f"{truth_path}: no truth to evaluate against; run `hub simulate` first")
         truth = pd.read_parquet(truth_path, columns=["customer_id", "person_id"])
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    con = warehouse.connect(get_settings(), read_only=True, path=warehouse_path)
     try:
         assigned = con.sql("select crm_customer_id, customer_id from intermediate.int_crm_customers_resolved").df()
         excluded = con.sql(

@@ -38,8 +38,7 @@ def evaluate(
     min_hit_rate: Annotated[float, typer.Option(help="exit 1 below this top-k hit rate")] = 0.0,
 ) -> None:
     """Train on the past, query with later work orders: share whose right resolution is in the top k."""
-    import duckdb
-
+    from hub import warehouse as hub_warehouse
     from models.similar_cases.evaluation import evaluate as score
     from models.similar_cases.evaluation import true_faults
     from models.similar_cases.run import load_cases
@@ -49,7 +48,7 @@ def evaluate(
     except FileNotFoundError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from error
-    with duckdb.connect(str(_warehouse(warehouse)), read_only=True) as con:
+    with hub_warehouse.connect(get_settings(), read_only=True, path=_warehouse(warehouse)) as con:
         cases = load_cases(con)
     report = score(cases, faults, k=k)
     for line in report.lines():

@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from hub import warehouse as hub_warehouse
+from hub.settings import get_settings
 from models.similar_cases.index import CaseIndex, fit_index
 
 CASES = """
@@ -39,5 +41,5 @@ def write_index(con: duckdb.DuckDBPyConnection, index: CaseIndex) -> dict[str, i
 
 
 def run(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse)) as con:
+    with hub_warehouse.connect(get_settings(), path=warehouse) as con:
         return write_index(con, fit_index(load_cases(con)))

@@ -20,6 +20,7 @@ from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 from filelock import FileLock
 
+from hub.calendar import UTC_OFFSET_HOURS
 from hub.settings import Settings
 
 TRANSFORMS_DIR = Path(__file__).resolve().parents[2] / "transforms"
@@ -80,9 +81,19 @@ def cs_hub_project(project_dir: Path = TRANSFORMS_DIR) -> DbtProject:
     return project
 
 
-def dbt_target_path(settings: Settings, run_id: str) -> Path:
-    """Artifacts of one dbt invocation, under the data dir so runs never write into the repo."""
-    return settings.data_dir / "dbt" / run_id
+def dbt_target_path(settings: Settings, run_id: str, op_name: str) -> Path:
+    """Artifacts of one dbt invocation (one dbt op of one Dagster run), under the data dir so
+    runs never write into the repo. A run has one invocation per dbt op (the models, then the
+    marts that read the models' outputs), each in a folder of its own."""
+    return settings.data_dir / "dbt" / f"{run_id}-{op_name}"
+
+
+def dbt_run_results(settings: Settings, run_id: str) -> list[dict[str, Any]]:
+    """The `results` of every dbt invocation of one Dagster run (each op's run_results.json)."""
+    paths = sorted((settings.data_dir / "dbt").glob(f"{run_id}-*/run_results.json"))
+    if not paths:
+        raise FileNotFoundError(f"no dbt run_results.json of run {run_id} under {settings.data_dir / 'dbt'}")
+    return [result for path in paths for result in json.loads(path.read_text(encoding="utf-8"))["results"]]
 
 
 def dbt_vars(settings: Settings) -> dict[str, Any]:
@@ -90,6 +101,7 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     return {
         "identity_max_customers_per_identifier": settings.identity_max_customers_per_identifier,
         "incremental_window_days": settings.incremental_window_days,
+        "local_utc_offset_hours": UTC_OFFSET_HOURS,
     }
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
+from hub import warehouse
 from hub.settings import Settings, get_settings
 
 
@@ -38,13 +39,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        settings = self.hub.settings()
-        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(
-            str(settings.warehouse_path),
-            read_only=read_only,
-            config={"threads": settings.duckdb_threads, "memory_limit": settings.duckdb_memory_limit},
-        )
+        con = warehouse.connect(self.hub.settings(), read_only=read_only)
         try:
             yield con
         finally:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import sqlalchemy as sa
 
-from hub import audit
+from hub import audit, warehouse
 from hub.settings import Settings
 from hub.writeback.store import events, log_engine
 from ingestion.ops_export import CHECKPOINT, exported_seq
@@ -48,7 +47,7 @@ def _landing_and_quarantine(settings: Settings, landing_before: datetime, quaran
     if not settings.warehouse_path.exists():
         return [Removed("landing", "files", 0, f"{landing_before:%Y-%m-%d}"),
                 Removed("warehouse", "raw._quarantine rows", 0, f"{quarantine_before:%Y-%m-%d}")]
-    con = duckdb.connect(str(settings.warehouse_path))
+    con = warehouse.connect(settings)
     try:
         accounted = set(con.execute("select source, file from raw._ledger").fetchall())
         files = 0

@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser import CHROMEDRIVER, CHROMIUM, chromium, wait_for
 from tests.conftest import ROOT, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("superset")]
 
 VENV = ROOT / ".superset-venv"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 CHART_TIMEOUT_SECONDS = 180
 
 
@@ -72,21 +72,9 @@ def superset(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="module")
 def browser(superset: str):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)  # Debian's browser: Selenium Manager downloads nothing
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,2400"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(120)
-    try:
+    with chromium() as driver:
         log_in(driver, superset)
         yield driver
-    finally:
-        driver.quit()
 
 
 def log_in(driver, superset: str, attempts: int = 3) -> None:
@@ -107,16 +95,6 @@ def log_in(driver, superset: str, attempts: int = 3) -> None:
         if '"username": "admin"' in driver.page_source or '"username":"admin"' in driver.page_source:
             return
     raise AssertionError(f"could not log in to Superset as admin in {attempts} attempts")
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(1)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 ERROR_SELECTOR = "[role=alert], .ant-alert-error, [data-test=alert-error], [data-test=error-tooltip]"

@@ -1,10 +1,16 @@
 {#- Calendar days and durations, on dbt's cross-database macros: the marts get the same
     values, of the same column types, on DuckDB and on PostgreSQL. -#}
 
-{#- The Beijing calendar day of a UTC timestamp. Asia/Shanghai has kept UTC+8 without
+{#- Hours from UTC to the contact center's local time (var local_utc_offset_hours, passed by
+    the build from hub.calendar.UTC_OFFSET_HOURS). Asia/Shanghai has kept UTC+8 without
     daylight saving since 1991, so a fixed offset is exact and portable. -#}
+{% macro local_utc_offset_hours() -%}
+    {{ var('local_utc_offset_hours') | int }}
+{%- endmacro %}
+
+{#- The Beijing calendar day of a UTC timestamp. -#}
 {% macro local_date(utc_timestamp) -%}
-    cast({{ dbt.dateadd('hour', 8, utc_timestamp) }} as date)
+    cast({{ dbt.dateadd('hour', local_utc_offset_hours(), utc_timestamp) }} as date)
 {%- endmacro %}
 
 {#- Whole seconds from `start_at` to `end_at`, counted as second boundaries crossed
@@ -33,6 +39,6 @@
 
 {#- Which half hour of the Beijing day (0 = 00:00-00:30 ... 47 = 23:30-24:00). -#}
 {% macro local_half_hour_of_day(utc_timestamp) -%}
-    cast(extract(hour from {{ dbt.dateadd('hour', 8, utc_timestamp) }}) * 2
+    cast(extract(hour from {{ dbt.dateadd('hour', local_utc_offset_hours(), utc_timestamp) }}) * 2
         + case when extract(minute from {{ utc_timestamp }}) >= 30 then 1 else 0 end as integer)
 {%- endmacro %}

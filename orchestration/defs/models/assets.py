@@ -6,11 +6,11 @@ the previous output (models.runs), and the asset's metadata says so.
 
 import dagster as dg
 
+from hub.calendar import TIMEZONE
 from models import train
 from orchestration.defs.transforms.assets import DBT_SCORED_OP
 from orchestration.lib.resources import HubResource, WarehouseResource
 
-TIMEZONE = "Asia/Shanghai"
 FEATURE_MARTS = [
     dg.AssetKey(["marts", name])
     for name in ("dim_customers", "dim_vehicles", "dim_vehicle_ownerships", "fct_calls", "fct_work_orders",

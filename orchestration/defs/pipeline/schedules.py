@@ -1,4 +1,4 @@
-"""When the hub rebuilds on its own (times are the contact center's, Asia/Shanghai).
+"""When the hub rebuilds on its own (times are the contact center's, hub.calendar.TIMEZONE).
 
 Hourly builds are incremental: ingestion skips files it has seen and incremental models
 add rows only. The nightly build rebuilds every model from raw, so a fix in a model's SQL
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from hub.calendar import TIMEZONE
 from orchestration.defs.pipeline.jobs import build_run_config, hub_build
 
-TIMEZONE = "Asia/Shanghai"
 
 hourly_incremental_build = dg.ScheduleDefinition(
     name="hourly_incremental_build",

@@ -5,10 +5,10 @@
 
 import dagster as dg
 
+from hub.calendar import TIMEZONE
 from orchestration.lib import retention
 from orchestration.lib.resources import HubResource
 
-TIMEZONE = "Asia/Shanghai"
 
 
 @dg.op(description="Remove what each store holds past its retention period (docs/privacy.md).")

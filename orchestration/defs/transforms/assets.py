@@ -31,7 +31,7 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, hub: HubR
         invocation = dbt.cli(
             dbt_build_args(settings, config.full_refresh),
             context=context,
-            target_path=dbt_target_path(settings, f"{context.run_id}-{context.op_def.name}"),
+            target_path=dbt_target_path(settings, context.run_id, context.op_def.name),
         )
         yield from invocation.stream()
 
