@@ -25,7 +25,8 @@ from starlette.routing import Route
 from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
-from api.keys import KeyChecker
+from api.keys import KeyChecker, Principal
+from api.limits import RateLimiter, Refusal
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES
 from api.ops import ops_engine
@@ -91,8 +92,12 @@ class _Json(JSONResponse):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _error(message: str, status: int) -> Response:
-    return _Json({"errors": [{"message": message}]}, status_code=status)
+def _error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return _Json({"errors": [{"message": message}]}, status_code=status, headers=headers)
+
+
+def _too_many(refusal: Refusal) -> Response:
+    return _error(refusal.message, 429, {"Retry-After": str(max(1, refusal.retry_after))})
 
 
 def _token(request: Request) -> str | None:
@@ -121,7 +126,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     store = ServingStore(settings.serving_url)
     log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
     writer = GroupCommitWriter(log_writer)
-    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer))
+    limiter = RateLimiter(settings.api_rate_limits, settings.api_miss_block_seconds)
+    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops)
+
+    def limited(principal: Principal, tokens: int) -> Response | None:
+        refusal = limiter.take(principal.key_id, principal.role, tokens)
+        return None if refusal is None else _too_many(refusal)
 
     async def graphql(request: Request) -> Response:
         if request.method == "GET":
@@ -150,11 +160,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             operations = [_operation(p) for p in (payload if batch else [payload])]
         except (KeyError, TypeError):
             return _error('the body must be JSON {"query": "...", "variables": {...}} or a list of those', 400)
+        if batch and not 1 <= len(operations) <= MAX_BATCH:
+            return _error(f"a batch holds 1 to {MAX_BATCH} operations, not {len(operations)}", 400)
+        # every operation and every top-level field of it counted, before any of them runs
+        refused = limited(principal, sum(service.tokens(principal.role, query) for query, _, _ in operations))
+        if refused is not None:
+            return refused
         if not batch:
             body, status = await service.run_async(principal, *operations[0])
             return _Json(body, status_code=status)
-        if not 1 <= len(operations) <= MAX_BATCH:
-            return _error(f"a batch holds 1 to {MAX_BATCH} operations, not {len(operations)}", 400)
         # run together: their write-backs share the group commit, each answered in its own slot
         answers = await asyncio.gather(*(service.run_async(principal, *op) for op in operations))
         return _Json([body for body, _ in answers])
@@ -166,6 +180,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         if principal.role not in EXPORT_ROLES:
             return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        refused = limited(principal, 1)
+        if refused is not None:
+            return refused
         if audit.backlogged:  # an export is a read too: fail closed like GraphQL
             return _error(PAUSED, 503)
         q = request.query_params

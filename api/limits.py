@@ -1,13 +1,26 @@
-"""Bounds checked on a parsed query before it runs: depth, aliases, list sizes, cost.
+"""Bounds on what a caller may ask: depth, aliases, list sizes and cost of a parsed query
+before it runs, and per-key rate limits with a block on bursts of lookup misses.
 
 Cost counts every field once and multiplies what is under a list by how many items it may
 return (its `first` argument, or the list's default), so a query that fans out is refused
 up front instead of after it has loaded the store.
+
+Rate limits are a token bucket per API key, refilled at the rate its role has in settings
+(hub.settings.RateLimit). A request takes one token per top-level field of each of its
+operations (aliases and batched operations counted one by one), so ten lookups cost ten
+whether sent as ten requests, one batch or one document with aliases. Lookups that find
+nobody are counted per key over the last minute; past the role's threshold the key is
+blocked for a while (the caller learns the digits behind 138****8000 no faster than that).
+Buckets are per process: with N workers a key may reach N times its rate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +35,8 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
+
+from hub.settings import RateLimit
 
 MAX_DEPTH = 8
 MAX_ALIASES = 10
@@ -117,6 +132,25 @@ class Bounds:
     cost: int
     # variables that set a `first`: with other variables the check need not be repeated
     first_variables: frozenset[str]
+    # top-level fields of the largest operation (aliases each count): its rate-limit tokens
+    root_fields: int = 1
+
+
+def _root_fields(selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode],
+                 memo: dict[str, int], seen: frozenset[str]) -> int:
+    count = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            count += selection.name.value != "__typename"
+        elif isinstance(selection, InlineFragmentNode):
+            count += _root_fields(selection.selection_set, fragments, memo, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                if name not in memo:
+                    memo[name] = _root_fields(fragments[name].selection_set, fragments, memo, seen | {name})
+                count += memo[name]
+    return count
 
 
 def check_limits(document: DocumentNode, variables: Mapping[str, Any] | None) -> Bounds:
@@ -124,12 +158,94 @@ def check_limits(document: DocumentNode, variables: Mapping[str, Any] | None) ->
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(fragments=fragments, variables=variables or {})
     cost = aliases = 0
+    roots, memo = 1, {}
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             counted = _cost(definition.selection_set, walk, 1, frozenset())
             cost, aliases = cost + counted.cost, aliases + counted.aliases
+            roots = max(roots, _root_fields(definition.selection_set, fragments, memo, frozenset()))
     if aliases > MAX_ALIASES:
         raise LimitError(f"query uses {aliases} aliases; the maximum is {MAX_ALIASES}")
     if cost > MAX_COST:
         raise LimitError(f"query cost {cost} exceeds the maximum of {MAX_COST}; ask for fewer items with `first`")
-    return Bounds(cost, frozenset(walk.first_variables))
+    return Bounds(cost, frozenset(walk.first_variables), roots)
+
+
+MISS_WINDOW_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a key must wait (HTTP 429) and for how many seconds (Retry-After)."""
+
+    message: str
+    retry_after: int
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+    misses: deque[float] = field(default_factory=deque)
+    blocked_until: float = 0.0
+
+
+class RateLimiter:
+    """Token buckets and miss counts per API key, in this process (thread-safe)."""
+
+    def __init__(self, limits: Mapping[str, RateLimit], block_seconds: float,
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+        self._limits = limits
+        self.block_seconds = block_seconds
+        self._clock = clock
+        self._max_keys = max_keys
+        self._lock = threading.Lock()
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def _bucket(self, key_id: str, limit: RateLimit, now: float) -> _Bucket:
+        bucket = self._buckets.get(key_id)
+        if bucket is None:
+            bucket = self._buckets[key_id] = _Bucket(float(limit.burst), now)
+            if len(self._buckets) > self._max_keys:  # bounded: the least recently seen key goes
+                self._buckets.popitem(last=False)
+        self._buckets.move_to_end(key_id)
+        bucket.tokens = min(float(limit.burst), bucket.tokens + (now - bucket.at) * limit.per_second)
+        bucket.at = now
+        return bucket
+
+    def take(self, key_id: str, role: str, tokens: int) -> Refusal | None:
+        """Take `tokens` for one request; None when it may run, else the refusal."""
+        limit = self._limits[role]
+        with self._lock:
+            now = self._clock()
+            bucket = self._bucket(key_id, limit, now)
+            if bucket.blocked_until > now:
+                wait = bucket.blocked_until - now
+                return Refusal(f"this key is blocked for {math.ceil(wait)} s after more than "
+                               f"{limit.misses_per_minute} lookups that found nobody in a minute", math.ceil(wait))
+            if tokens > limit.burst:
+                return Refusal(f"the request makes {tokens} calls; a {role} key may make at most {limit.burst} "
+                               f"at once ({limit.per_second:g} a second): split it", math.ceil(tokens / limit.per_second))
+            if bucket.tokens < tokens:
+                wait = math.ceil((tokens - bucket.tokens) / limit.per_second)
+                return Refusal(f"rate limit: a {role} key makes at most {limit.per_second:g} calls a second "
+                               f"(bursts of {limit.burst}); retry after {wait} s", wait)
+            bucket.tokens -= tokens
+            return None
+
+    def missed(self, key_id: str, role: str, count: int) -> int | None:
+        """Count `count` lookups that found nobody; when they pass the role's threshold in the
+        last minute, block the key and return how many there were (else None)."""
+        limit = self._limits[role]
+        with self._lock:
+            now = self._clock()
+            bucket = self._bucket(key_id, limit, now)
+            bucket.misses.extend([now] * count)
+            while bucket.misses and bucket.misses[0] <= now - MISS_WINDOW_SECONDS:
+                bucket.misses.popleft()
+            if len(bucket.misses) <= limit.misses_per_minute:
+                return None
+            burst = len(bucket.misses)
+            bucket.misses.clear()
+            bucket.blocked_until = now + self.block_seconds
+            return burst

@@ -13,6 +13,7 @@ from inspect import isawaitable
 
 from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode, OperationType, execute
 from graphql.execution.values import get_variable_values
+from sqlalchemy.engine import Engine
 
 from api.audit import PAUSED, AuditLog
 from api.context import Batch, RequestContext
@@ -20,9 +21,10 @@ from api.documents import DocumentCache
 from api.errors import public_error
 from api.graph import schema
 from api.keys import Principal
-from api.limits import LimitError, check_limits
+from api.limits import LimitError, RateLimiter, check_limits
 from api.roles import FULL_PHONE_ROLES, ROLES
 from api.live import LiveEvents
+from api.ops import raise_security_event
 from api.store import NotPublished, ServingStore
 from api.writeback import MutationContext, WriteBackService
 
@@ -39,6 +41,9 @@ class GraphQLService:
     production: bool
     # the contact engine's write-backs and read-your-writes (None: a read-only service)
     writeback: WriteBackService | None = None
+    # per-key limits (api.limits) and the ops store that keeps security events (None: no limits)
+    limiter: RateLimiter | None = None
+    ops: Engine | None = None
 
     def __post_init__(self) -> None:
         self.schema = schema()
@@ -76,6 +81,8 @@ class GraphQLService:
             self.audit.record(principal, context.read_customer_ids)
         if context.listed_customer_ids:
             self.audit.record(principal, context.listed_customer_ids, action="list_row", list="cross_sell")
+        if context.missed:
+            self._missed(principal, context.missed)
         body: dict = {"data": result.data}
         if result.errors:
             body["errors"] = [public_error(e, self.production) for e in result.errors]
@@ -99,6 +106,25 @@ class GraphQLService:
         if result.errors:
             body["errors"] = [public_error(e, self.production) for e in result.errors]
         return body, 200
+
+    def tokens(self, role: str, query: str) -> int:
+        """What one execution of `query` takes from the caller's rate limit: one per
+        top-level field (alias), at least one (an invalid document costs one too)."""
+        checked = self.documents.get(query, role)
+        return max(1, checked.root_fields) if checked.document is not None else 1
+
+    def _missed(self, principal: Principal, missed: list[tuple[str, str]]) -> None:
+        """Audit each lookup that found nobody (never the value looked up); a burst of them
+        from one key is a security event and blocks the key (api.limits.RateLimiter)."""
+        for field_name, argument in missed:
+            self.audit.record(principal, [None], action="lookup_miss", field=field_name, argument=argument)
+        if self.limiter is None:
+            return
+        burst = self.limiter.missed(principal.key_id, principal.role, len(missed))
+        if burst is not None and self.ops is not None:
+            raise_security_event(self.ops, "lookup_miss_burst", principal.key_id, principal.role, misses=burst,
+                                 window_seconds=60, blocked_seconds=self.limiter.block_seconds,
+                                 lookups=sorted({f"{f}({a}:)" for f, a in missed}))
 
     def _errors(self, errors) -> dict:
         return {"errors": [public_error(e, self.production) for e in errors]}
