@@ -5,9 +5,10 @@ by a list in the same order (how a contact engine sends write-backs in bulk: the
 mutations run together and share one group commit; each keeps its own idempotency key,
 checks and answer).
 
-Execution is synchronous inside the handler: a screen-pop is a few indexed SQLite reads
-(tens of microseconds each), cheaper than handing the work to a thread. One process per
-core serves in production (`hub serve --workers`).
+Reads execute in a worker thread under a per-request deadline (api.service, api.limits
+Deadline): a slow one never holds the event loop, and past its deadline its statements are
+aborted and it is answered 504. Mutations run on the event loop (they await their group
+commit). One process per core serves in production (`hub serve --workers`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker, Principal
-from api.limits import RateLimiter, Refusal
+from api.limits import Deadline, RateLimiter, Refusal
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES
 from api.ops import ops_engine
@@ -127,7 +128,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
     writer = GroupCommitWriter(log_writer)
     limiter = RateLimiter(settings.api_rate_limits, settings.api_miss_block_seconds)
-    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops)
+    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops,
+                             settings.api_deadline_seconds)
 
     def limited(principal: Principal, tokens: int) -> Response | None:
         refusal = limiter.take(principal.key_id, principal.role, tokens)
@@ -169,8 +171,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if not batch:
             body, status = await service.run_async(principal, *operations[0])
             return _Json(body, status_code=status)
-        # run together: their write-backs share the group commit, each answered in its own slot
-        answers = await asyncio.gather(*(service.run_async(principal, *op) for op in operations))
+        # run together: their write-backs share the group commit, each answered in its own slot;
+        # the reads share one deadline (each settles its own answer)
+        ends = Deadline(settings.api_deadline_seconds).at
+        answers = await asyncio.gather(*(service.run_async(principal, *op, Deadline(settings.api_deadline_seconds, ends))
+                                         for op in operations))
         return _Json([body for body, _ in answers])
 
     async def cross_sell_csv(request: Request) -> Response:
@@ -214,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            service.close()
             audit.close()
             writer.close()
             store.close()
