@@ -71,7 +71,7 @@ class GraphQLService:
         checked = self.documents.get(query, principal.role)
         if checked.document is None:
             return self._errors(checked.errors), 400
-        if checked.first_variables:
+        if checked.bound_variables:
             # bounded on the values execution will use: defaults applied, 100.0 coerced to 100
             coerced = _coerced_variables(self.schema, checked.document, operation, variables)
             try:
