@@ -82,3 +82,30 @@ def test_without_a_deadline_the_same_scans_finish(slow_store):
     assert response.status_code == 200, response.text
     assert all(page["edges"] == [] for page in response.json()["data"].values())
     assert cheap.json()["data"]["customer"]["id"] == "CU1"
+
+
+def test_on_postgresql_statement_timeout_stops_the_query(tmp_path, postgres_url, caplog):
+    import psycopg
+    import sqlalchemy as sa
+
+    settings = publish_fixture(Settings(data_dir=tmp_path / "var", serving_url=postgres_url,
+                                        api_deadline_seconds=0.2))
+    plain = sa.engine.make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as con:
+        columns = [r[0] for r in con.execute("select column_name from information_schema.columns where "
+                                             "table_schema = 'serving' and table_name = 'customers'")]
+        rest = ", ".join(c for c in columns if c != "customer_id")
+        con.execute(f"""insert into serving.customers (customer_id, {rest})
+            select 'CX' || lpad(i::text, 7, '0'), {rest} from generate_series(1, 300000) i, serving.customers
+            where customer_id = 'CU1'""")
+    key = create_key(ops_engine(settings.ops_url), "agent", "pg deadline")
+    caplog.set_level(logging.WARNING, logger="api.service")
+    with serving(settings) as url, httpx.Client(base_url=url, timeout=30) as client:
+        response = client.post("/graphql", json={"query": SCANS}, headers={"Authorization": f"Bearer {key}"})
+        cheap = client.post("/graphql", json={"query": "{ servingBuild { buildId } }"},
+                            headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 504, response.text
+    reference = re.search(r"reference (E[0-9a-f]{8})", response.json()["errors"][0]["message"]).group(1)
+    # stopped by the server (statement_timeout), not merely answered late
+    assert any(reference in r.getMessage() and "stopped after" in r.getMessage() for r in caplog.records)
+    assert cheap.status_code == 200, cheap.text  # the pooled connection is clean again
