@@ -5,7 +5,7 @@ by a list in the same order (how a contact engine sends write-backs in bulk: the
 mutations run together and share one group commit; each keeps its own idempotency key,
 checks and answer).
 
-Reads execute in a worker thread under a per-request deadline (api.service, api.limits
+Reads execute in a worker thread under a per-request deadline (api.service, api.deadline
 Deadline): a slow one never holds the event loop, and past its deadline its statements are
 aborted and it is answered 504. Mutations run on the event loop (they await their group
 commit). One process per core serves in production (`hub serve --workers`).
@@ -27,10 +27,11 @@ from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.graphiql import GRAPHIQL_HTML
 from api.keys import KeyChecker, Principal
-from api.limits import Deadline, RateLimiter, Refusal
+from api.deadline import Deadline
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES
 from api.ops import ops_engine
+from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
 from api.store import NotPublished, ServingStore
 from api.writeback import WriteBackService
@@ -174,7 +175,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # run together: their write-backs share the group commit, each answered in its own slot;
         # the reads share one deadline (each settles its own answer)
         ends = Deadline(settings.api_deadline_seconds).at
-        answers = await asyncio.gather(*(service.run_async(principal, *op, Deadline(settings.api_deadline_seconds, ends))
+        seconds = settings.api_deadline_seconds
+        answers = await asyncio.gather(*(service.run_async(principal, *op, Deadline(seconds, ends))
                                          for op in operations))
         return _Json([body for body, _ in answers])
 

@@ -1,31 +1,15 @@
-"""Bounds on what a caller may ask: depth, aliases, list sizes and cost of a parsed query
-before it runs, and per-key rate limits with a block on bursts of lookup misses.
+"""Bounds checked on a parsed query before it runs: depth, aliases, list sizes, cost.
 
 Cost counts every field once and multiplies what is under a list by how many items it may
-return (its `first` argument, or the list's default), so a query that fans out is refused
-up front instead of after it has loaded the store.
-
-Rate limits are a token bucket per API key, refilled at the rate its role has in settings
-(hub.settings.RateLimit). A request takes one token per top-level field of each of its
-operations (aliases and batched operations counted one by one), so ten lookups cost ten
-whether sent as ten requests, one batch or one document with aliases. Lookups that find
-nobody are counted per key over the last minute; past the role's threshold the key is
-blocked for a while (the caller learns the digits behind 138****8000 no faster than that).
-Buckets are per process: with N workers a key may reach N times its rate.
-
-A Deadline bounds a request's time: the store's connections check it (SQLite's progress
-handler aborts a statement past it, PostgreSQL gets statement_timeout) and so does every
-read the service layer makes, so work past the deadline stops instead of running on.
+return (its `first` argument, or the list's true bound), so a query that fans out is
+refused up front instead of after it has loaded the store. It also counts each
+operation's top-level fields: the tokens it takes from the caller's rate limit (api.rates).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from datetime import date
-import threading
-import time
-from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +25,6 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from hub.settings import RateLimit
 
 MAX_DEPTH = 8
 MAX_ALIASES = 10
@@ -233,130 +216,3 @@ def check_limits(document: DocumentNode, variables: Mapping[str, Any] | None) ->
         raise LimitError(f"query asks for up to {aggregate} aggregate values (rows x fields); the maximum is "
                          f"{MAX_AGGREGATE_COST}: ask for fewer days, one queue, a coarser grain or fewer fields")
     return Bounds(cost, frozenset(walk.bound_variables), roots)
-
-
-MISS_WINDOW_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a key must wait (HTTP 429) and for how many seconds (Retry-After)."""
-
-    message: str
-    retry_after: int
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float
-    misses: deque[float] = field(default_factory=deque)
-    blocked_until: float = 0.0
-
-
-class RateLimiter:
-    """Token buckets and miss counts per API key, in this process (thread-safe)."""
-
-    def __init__(self, limits: Mapping[str, RateLimit], block_seconds: float,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
-        self._limits = limits
-        self.block_seconds = block_seconds
-        self._clock = clock
-        self._max_keys = max_keys
-        self._lock = threading.Lock()
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
-
-    def _bucket(self, key_id: str, limit: RateLimit, now: float) -> _Bucket:
-        bucket = self._buckets.get(key_id)
-        if bucket is None:
-            bucket = self._buckets[key_id] = _Bucket(float(limit.burst), now)
-            if len(self._buckets) > self._max_keys:  # bounded: the least recently seen key goes
-                self._buckets.popitem(last=False)
-        self._buckets.move_to_end(key_id)
-        bucket.tokens = min(float(limit.burst), bucket.tokens + (now - bucket.at) * limit.per_second)
-        bucket.at = now
-        return bucket
-
-    def take(self, key_id: str, role: str, tokens: int) -> Refusal | None:
-        """Take `tokens` for one request; None when it may run, else the refusal."""
-        limit = self._limits[role]
-        with self._lock:
-            now = self._clock()
-            bucket = self._bucket(key_id, limit, now)
-            if bucket.blocked_until > now:
-                wait = bucket.blocked_until - now
-                return Refusal(f"this key is blocked for {math.ceil(wait)} s after more than "
-                               f"{limit.misses_per_minute} lookups that found nobody in a minute", math.ceil(wait))
-            if tokens > limit.burst:
-                return Refusal(f"the request makes {tokens} calls; a {role} key may make at most {limit.burst} "
-                               f"at once ({limit.per_second:g} a second): split it", math.ceil(tokens / limit.per_second))
-            if bucket.tokens < tokens:
-                wait = math.ceil((tokens - bucket.tokens) / limit.per_second)
-                return Refusal(f"rate limit: a {role} key makes at most {limit.per_second:g} calls a second "
-                               f"(bursts of {limit.burst}); retry after {wait} s", wait)
-            bucket.tokens -= tokens
-            return None
-
-    def missed(self, key_id: str, role: str, count: int) -> int | None:
-        """Count `count` lookups that found nobody; when they pass the role's threshold in the
-        last minute, block the key and return how many there were (else None)."""
-        limit = self._limits[role]
-        with self._lock:
-            now = self._clock()
-            bucket = self._bucket(key_id, limit, now)
-            bucket.misses.extend([now] * count)
-            while bucket.misses and bucket.misses[0] <= now - MISS_WINDOW_SECONDS:
-                bucket.misses.popleft()
-            if len(bucket.misses) <= limit.misses_per_minute:
-                return None
-            burst = len(bucket.misses)
-            bucket.misses.clear()
-            bucket.blocked_until = now + self.block_seconds
-            return burst
-
-
-
-class DeadlineExceeded(RuntimeError):
-    """The request's deadline passed; its work is being stopped."""
-
-
-@dataclass
-class Deadline:
-    """When a request must be done by (time.monotonic()), and whether work was stopped for it."""
-
-    seconds: float
-    at: float = 0.0
-    stopped: bool = False
-    _settled: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.at:
-            self.at = time.monotonic() + self.seconds
-
-    def settle(self) -> bool:
-        """True for the first caller only: the work (about to send and audit its answer) and
-        the waiter giving up on it (about to answer 504) race here, so a read is audited
-        exactly when it is sent."""
-        with self._lock:
-            first, self._settled = not self._settled, True
-            return first
-
-    def expired(self) -> bool:
-        return time.monotonic() >= self.at
-
-    def remaining(self) -> float:
-        return max(0.0, self.at - time.monotonic())
-
-    def check(self) -> None:
-        """Raise DeadlineExceeded once the deadline has passed (a cooperative stop)."""
-        if time.monotonic() >= self.at:
-            self.stopped = True
-            raise DeadlineExceeded(f"the request's deadline of {self.seconds:g} s passed")
-
-    def interrupt(self) -> int:
-        """SQLite's progress handler: non-zero aborts the running statement."""
-        if time.monotonic() >= self.at:
-            self.stopped = True
-            return 1
-        return 0

@@ -103,7 +103,7 @@ LOOKUPS: Mapping[tuple[str, str], frozenset[str]] = {
     ("customer", "id"): _lookup("customer", "Customer", "id"),
     # roles that read numbers in full, and the agent, whose desk looks the caller's number up
     # (the screen-pop). It sees masked numbers, so trying candidates for 138****8000 is held
-    # back by its rate limit and miss-burst block (api.limits, docs/api.md "Rate limits")
+    # back by its rate limit and miss-burst block (api.rates, docs/api.md "Rate limits")
     ("customer", "phone"): (FULL_PHONE_ROLES | {"agent"}) & _readers("Query", "customer"),
     # a VIN is read by roles that read vehicles
     ("customer", "vin"): _lookup("customer", "Vehicle", "vin"),

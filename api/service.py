@@ -25,10 +25,12 @@ from api.documents import DocumentCache
 from api.errors import public_error
 from api.graph import schema
 from api.keys import Principal
-from api.limits import Deadline, LimitError, RateLimiter, check_limits
+from api.deadline import Deadline
+from api.limits import LimitError, check_limits
 from api.roles import FULL_PHONE_ROLES, ROLES
 from api.live import LiveEvents
 from api.ops import raise_security_event
+from api.rates import RateLimiter
 from api.store import NotPublished, ServingStore
 from api.writeback import MutationContext, WriteBackService
 
@@ -159,7 +161,7 @@ class GraphQLService:
 
     def _missed(self, principal: Principal, missed: list[tuple[str, str]]) -> None:
         """Audit each lookup that found nobody (never the value looked up); a burst of them
-        from one key is a security event and blocks the key (api.limits.RateLimiter)."""
+        from one key is a security event and blocks the key (api.rates.RateLimiter)."""
         for field_name, argument in missed:
             self.audit.record(principal, [None], action="lookup_miss", field=field_name, argument=argument)
         if self.limiter is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.limits import Deadline
+from api.deadline import Deadline
 
 SERVING_SCHEMA = "serving"
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
