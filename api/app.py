@@ -5,9 +5,10 @@ by a list in the same order (how a contact engine sends write-backs in bulk: the
 mutations run together and share one group commit; each keeps its own idempotency key,
 checks and answer).
 
-Execution is synchronous inside the handler: a screen-pop is a few indexed SQLite reads
-(tens of microseconds each), cheaper than handing the work to a thread. One process per
-core serves in production (`hub serve --workers`).
+Reads execute in a worker thread under a per-request deadline (api.service, api.deadline
+Deadline): a slow one never holds the event loop, and past its deadline its statements are
+aborted and it is answered 504. Mutations run on the event loop (they await their group
+commit). One process per core serves in production (`hub serve --workers`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from starlette.routing import Route
 
 from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
+from api.deadline import Deadline
 from api.graphiql import graphiql_page, graphiql_routes
-from api.keys import KeyChecker
+from api.keys import KeyChecker, Principal
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES
 from api.ops import ops_engine
+from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
 from api.store import NotPublished, ServingStore
 from api.writeback import WriteBackService
@@ -91,8 +94,12 @@ class _Json(JSONResponse):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _error(message: str, status: int) -> Response:
-    return _Json({"errors": [{"message": message}]}, status_code=status)
+def _error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return _Json({"errors": [{"message": message}]}, status_code=status, headers=headers)
+
+
+def _too_many(refusal: Refusal) -> Response:
+    return _error(refusal.message, 429, {"Retry-After": str(max(1, refusal.retry_after))})
 
 
 def _token(request: Request) -> str | None:
@@ -121,7 +128,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     store = ServingStore(settings.serving_url)
     log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
     writer = GroupCommitWriter(log_writer)
-    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer))
+    limiter = RateLimiter(settings.api_rate_limits, settings.api_miss_block_seconds)
+    service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops,
+                             settings.api_deadline_seconds)
+
+    def limited(principal: Principal, tokens: int) -> Response | None:
+        refusal = limiter.take(principal.key_id, principal.role, tokens)
+        return None if refusal is None else _too_many(refusal)
 
     async def graphql(request: Request) -> Response:
         if request.method == "GET":
@@ -150,13 +163,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
             operations = [_operation(p) for p in (payload if batch else [payload])]
         except (KeyError, TypeError):
             return _error('the body must be JSON {"query": "...", "variables": {...}} or a list of those', 400)
+        if batch and not 1 <= len(operations) <= MAX_BATCH:
+            return _error(f"a batch holds 1 to {MAX_BATCH} operations, not {len(operations)}", 400)
+        # every operation and every top-level field of it counted, before any of them runs
+        refused = limited(principal, sum(service.tokens(principal.role, query) for query, _, _ in operations))
+        if refused is not None:
+            return refused
         if not batch:
             body, status = await service.run_async(principal, *operations[0])
             return _Json(body, status_code=status)
-        if not 1 <= len(operations) <= MAX_BATCH:
-            return _error(f"a batch holds 1 to {MAX_BATCH} operations, not {len(operations)}", 400)
-        # run together: their write-backs share the group commit, each answered in its own slot
-        answers = await asyncio.gather(*(service.run_async(principal, *op) for op in operations))
+        # run together: their write-backs share the group commit, each answered in its own slot;
+        # the reads share one deadline (each settles its own answer)
+        ends = Deadline(settings.api_deadline_seconds).at
+        seconds = settings.api_deadline_seconds
+        answers = await asyncio.gather(*(service.run_async(principal, *op, Deadline(seconds, ends))
+                                         for op in operations))
         return _Json([body for body, _ in answers])
 
     async def cross_sell_csv(request: Request) -> Response:
@@ -166,6 +187,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
         if principal.role not in EXPORT_ROLES:
             return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        refused = limited(principal, 1)
+        if refused is not None:
+            return refused
         if audit.backlogged:  # an export is a read too: fail closed like GraphQL
             return _error(PAUSED, 503)
         q = request.query_params
@@ -197,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            service.close()
             audit.close()
             writer.close()
             store.close()

@@ -66,7 +66,9 @@ class Checked:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     # a query whose `first` comes from variables is bounded again once their values are known
-    first_variables: frozenset[str] = frozenset()
+    bound_variables: frozenset[str] = frozenset()
+    # rate-limit tokens of one execution (api.limits.Bounds.root_fields)
+    root_fields: int = 1
 
 
 class DocumentCache:
@@ -110,4 +112,4 @@ class DocumentCache:
         errors = validate(
             self._schema, document, self._rules[role], max_errors=10, hide_suggestions=self._production
         )
-        return Checked(None if errors else document, tuple(errors), bounds.first_variables)
+        return Checked(None if errors else document, tuple(errors), bounds.bound_variables, bounds.root_fields)

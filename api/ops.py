@@ -1,4 +1,5 @@
-"""The API's tables in the ops store: API keys (hashed) and the audit log (hub/audit.py).
+"""The API's tables in the ops store: API keys (hashed), security events and the audit log
+(hub/audit.py).
 
 The ops store is durable and no rebuild touches it (docs/design.md "Stores"); SQLite runs in
 WAL mode so the audit writer never blocks the readers of the key table. `profile_reads`
@@ -7,10 +8,16 @@ is a view of the hash-chained audit log's profile reads, not a table of its own.
 
 from __future__ import annotations
 
+import json
+import logging
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from hub import audit
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 
@@ -24,6 +31,19 @@ api_keys = sa.Table(
     sa.Column("role", sa.String(32), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# what looks like an attack on the API (a burst of lookups that found nobody): one row each,
+# also logged; never a looked-up value, only the key, its role and counts
+security_events = sa.Table(
+    "security_events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),  # UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON object, non-personal
 )
 
 # a view (created by ops_engine), so it lives in a MetaData that create_all never sees
@@ -64,3 +84,17 @@ def ops_engine(url: str) -> Engine:
         create = "create view if not exists" if engine.dialect.name == "sqlite" else "create or replace view"
         con.exec_driver_sql(f"{create} {_PROFILE_READS}")
     return engine
+
+
+def raise_security_event(engine: Engine, kind: str, key_id: str, role: str, **detail: object) -> None:
+    """Log a security event and keep it in `security_events` (a failed insert is logged too:
+    the log line is written first, so the event is never lost from both)."""
+    text = json.dumps(detail, sort_keys=True)
+    log.warning("security event %s: key %s (role %s) %s", kind, key_id, role, text)
+    try:
+        with engine.begin() as con:
+            con.execute(security_events.insert().values(
+                at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), kind=kind, key_id=key_id, role=role,
+                detail=text))
+    except sa.exc.SQLAlchemyError as error:
+        log.error("security event %s for key %s not stored: %s", kind, key_id, type(error).__name__)

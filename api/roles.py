@@ -1,22 +1,29 @@
-"""Roles and the fields each may read: the one place field-level access is decided.
+"""Roles, the fields each may read and the arguments each may look customers up by: the one
+place access is decided.
 
 A role lists, per GraphQL type, the fields it may select (ALL = every field of the type);
-a type it does not list is closed to it. A query that selects a closed field is rejected
-before it runs, so no resolver needs to know about roles; only Phone.number differs in
-value by role (masked or full).
+a type it does not list is closed to it. Query, the entry points, is always listed field by
+field, so a new Query field is closed to every role until it is added here. A query that
+selects a closed field is rejected before it runs, so no resolver needs to know about
+roles; only Phone.number differs in value by role (masked or full).
+
+Access follows what each role works from: agents and the contact engine from one customer
+at a time (the screen-pop), a marketer from consent-aware lists (crossSellList, the CSV
+export: only customers eligible for marketing), an executive from aggregates (KPIs,
+staffing, forecast accuracy), R&D from vehicles and field alerts. Marketers and executives
+therefore have no individual customer lookup at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
 _PAGING = {"CustomerConnection": ALL, "CustomerEdge": ALL, "PageInfo": ALL, "Build": ALL}
-_SCREEN_POP = {
-    "Query": ALL,
+_SCREEN_POP_TYPES = {
     "Customer": ALL,
     "Phone": ALL,
     "Vehicle": ALL,
@@ -36,6 +43,8 @@ _SCREEN_POP = {
     "VehicleFieldAlert": ALL,
     **_PAGING,
 }
+_LOOKUP_FIELDS = frozenset({"customer", "searchCustomers", "similarCases", "servingBuild"})
+_SCREEN_POP = {"Query": _LOOKUP_FIELDS, **_SCREEN_POP_TYPES}
 # the contact engine's write-backs (docs/writeback.md)
 _WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
@@ -43,15 +52,15 @@ _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": 
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
 EXPORT_ROLES = frozenset({"marketer"})
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
+_KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
-_LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle"})
-
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, **_WRITE_BACK, **_KPIS},
-    # consent-aware marketing: segment and lifecycle, never contact details or history
-    "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS, **_WRITE_BACK, **_KPIS},
+    # consent-aware lists only: no lookup of a customer (who may not be eligible for marketing)
+    "marketer": {"Query": frozenset({"crossSellList", "servingBuild"}), "PageInfo": ALL, "Build": ALL,
+                 **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
         "Query": frozenset({"customer", "servingBuild", "fieldAlerts", "fieldAlert"}),
@@ -67,14 +76,11 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "FieldFailure": ALL,
         "FieldCount": ALL,
     },
-    "executive": {
-        "Query": ALL,
-        "Customer": _LIFECYCLE_ONLY,
-        "Lifecycle": frozenset({"stage", "churnRisk", "valueCny", "callCount", "openWorkOrderCount"}),
-        **_PAGING,
-        **_KPIS,
-    },
+    # aggregates only: no individual customer
+    "executive": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS},
 }
+# Types no role reads (none today); every SDL type is in a role's VISIBLE or here (a test checks).
+CLOSED_TYPES: frozenset[str] = frozenset()
 
 # Roles that see phone numbers in full (they dial them); the others see 138****8000.
 FULL_PHONE_ROLES = frozenset({"contact_engine", "admin"})
@@ -95,20 +101,45 @@ def _readers(type_name: str, field_name: str) -> frozenset[str]:
 # matches (a hit confirms a guessed phone number or name), so a role may look up only by
 # what it may read. (field, argument) -> roles; every argument of customer and
 # searchCustomers has a rule (tests/api/test_hardening.py checks against the SDL).
+def _lookup(field_name: str, type_name: str, read_field: str) -> frozenset[str]:
+    """Roles that may call Query.<field_name> and read <type_name>.<read_field>."""
+    return _readers("Query", field_name) & _readers(type_name, read_field)
+
+
 LOOKUPS: Mapping[tuple[str, str], frozenset[str]] = {
-    ("customer", "id"): _readers("Customer", "id"),
-    # roles that read numbers in full; agent too for now: its screen-pop by phone is
-    # served until the desk looks up through the contact engine (an open oracle, issue 18)
-    ("customer", "phone"): FULL_PHONE_ROLES | {"agent"},
+    ("customer", "id"): _lookup("customer", "Customer", "id"),
+    # roles that read numbers in full, and the agent, whose desk looks the caller's number up
+    # (the screen-pop). It sees masked numbers, so trying candidates for 138****8000 is held
+    # back by its rate limit and miss-burst block (api.rates, docs/api.md "Rate limits")
+    ("customer", "phone"): (FULL_PHONE_ROLES | {"agent"}) & _readers("Query", "customer"),
     # a VIN is read by roles that read vehicles
-    ("customer", "vin"): _readers("Vehicle", "vin"),
+    ("customer", "vin"): _lookup("customer", "Vehicle", "vin"),
     # CRM ids are contact-center records: roles that read the whole profile
-    ("customer", "crmId"): _readers("Customer", "crmRecordCount"),
+    ("customer", "crmId"): _lookup("customer", "Customer", "crmRecordCount"),
     # the text matches names: roles that read names
-    ("searchCustomers", "text"): _readers("Customer", "name"),
-    ("searchCustomers", "first"): _readers("Customer", "name"),
-    ("searchCustomers", "after"): _readers("Customer", "name"),
+    ("searchCustomers", "text"): _lookup("searchCustomers", "Customer", "name"),
+    ("searchCustomers", "first"): _lookup("searchCustomers", "Customer", "name"),
+    ("searchCustomers", "after"): _lookup("searchCustomers", "Customer", "name"),
 }
+# Arguments that match no personal value (filters, paging, parameters, write-back inputs):
+# whoever may call the field may use them. Every argument of a Query or Mutation field is in
+# LOOKUPS or here (tests/api/test_hardening.py checks against the SDL), so a new argument
+# needs a decision before it ships.
+NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
+    ("fieldAlerts", "state"), ("fieldAlerts", "since"), ("fieldAlerts", "model"), ("fieldAlerts", "component"),
+    ("fieldAlerts", "first"),
+    ("fieldAlert", "id"),  # an alert id names a component fault, no person
+    ("similarCases", "text"), ("similarCases", "first"),  # matched against masked work-order texts
+    ("kpis", "from"), ("kpis", "to"), ("kpis", "queue"), ("kpis", "grain"),
+    ("staffingPlan", "date"), ("staffingPlan", "queue"), ("staffingPlan", "serviceLevel"),
+    ("staffingPlan", "answerWithinSeconds"), ("staffingPlan", "maxOccupancy"), ("staffingPlan", "shrinkage"),
+    ("crossSellList", "product"), ("crossSellList", "channel"), ("crossSellList", "minScore"),
+    ("crossSellList", "region"), ("crossSellList", "segment"), ("crossSellList", "first"),
+    ("crossSellList", "after"),
+    *((mutation, argument) for mutation in ("recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
+                                            "recordOfferResponse", "setConsent")
+      for argument in ("idempotencyKey", "input")),
+})
 
 
 def lookup_refusal(role: str, field_name: str, arguments: Mapping[str, object]) -> str | None:
@@ -118,6 +149,16 @@ def lookup_refusal(role: str, field_name: str, arguments: Mapping[str, object]) 
             allowed = ", ".join(r for r in ROLES if r in LOOKUPS.get((field_name, argument), ()))
             return f"role {role} may not use {field_name}({argument}:) (roles: {allowed or 'none'})"
     return None
+
+
+def field_table(fields: Iterable[tuple[str, str]]) -> str:
+    """Which role may call which of `fields` ((type, field) of Query and Mutation, from the
+    SDL), as the Markdown table docs/api.md shows (a test keeps the two equal)."""
+    lines = ["| field | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
+    for type_name, field_name in fields:
+        marks = " | ".join("yes" if may_read(role, type_name, field_name) else "no" for role in ROLES)
+        lines.append(f"| `{type_name}.{field_name}` | {marks} |")
+    return "\n".join(lines)
 
 
 def lookup_table() -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api.deadline import Deadline
+
 SERVING_SCHEMA = "serving"
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -43,11 +45,14 @@ class Reader:
     written once with :name parameters and rendered for the driver's style on first use.
     """
 
-    def __init__(self, con: sa.Connection, backend: str) -> None:
+    def __init__(self, con: sa.Connection, backend: str, deadline: Deadline | None = None) -> None:
         self._cursor = con.connection.driver_connection.cursor()
         self._pyformat = backend != "sqlite"
+        self._deadline = deadline
 
     def rows(self, sql: str, params: dict) -> list[dict]:
+        if self._deadline is not None:
+            self._deadline.check()  # no new statement once the request is out of time
         cursor = self._cursor
         cursor.execute(_render(sql) if self._pyformat else sql, params)
         columns = [d[0] for d in cursor.description]
@@ -108,9 +113,26 @@ class ServingStore:
         return self._engine
 
     @contextmanager
-    def connect(self) -> Iterator[Reader]:
+    def connect(self, deadline: Deadline | None = None) -> Iterator[Reader]:
+        """A reader on the served build; with a deadline, statements running past it are
+        aborted (SQLite: a progress handler every 1,000 VM steps; PostgreSQL:
+        statement_timeout for what remains) and none starts after it."""
         with self.engine().connect() as con:
-            yield Reader(con, self.backend)
+            if deadline is None:
+                yield Reader(con, self.backend)
+                return
+            raw = con.connection.driver_connection
+            if self.backend == "sqlite":
+                raw.set_progress_handler(deadline.interrupt, 1_000)
+                try:
+                    yield Reader(con, self.backend, deadline)
+                finally:
+                    raw.set_progress_handler(None, 0)
+                return
+            # inside the connection's transaction: the rollback when it returns to the pool undoes it
+            with raw.cursor() as cursor:
+                cursor.execute(f"set statement_timeout = {max(1, int(deadline.remaining() * 1000))}")
+            yield Reader(con, self.backend, deadline)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -29,7 +29,7 @@ from api.ops import ops_engine  # noqa: E402
 from api.roles import ROLES  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from tests.api import fuzz  # noqa: E402
-from tests.api.conftest import publish_fixture, serving  # noqa: E402
+from tests.api.conftest import publish_fixture, serving, unlimited  # noqa: E402
 
 
 def run(examples: int, timeout: float) -> int:
@@ -38,7 +38,7 @@ def run(examples: int, timeout: float) -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         published = publish_fixture(Settings(data_dir=Path(data_dir) / "var"))
         keys = {role: create_key(ops_engine(published.ops_url), role, f"fuzz {role}") for role in ROLES}
-        with serving(published) as url, httpx.Client(base_url=url, timeout=timeout) as http:
+        with serving(unlimited(published)) as url, httpx.Client(base_url=url, timeout=timeout) as http:
 
             @settings(max_examples=examples, deadline=None, database=None,
                       suppress_health_check=list(HealthCheck))

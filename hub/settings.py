@@ -6,10 +6,33 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ID_HASH_KEY = "cs-hub-development-key-not-for-production"
+
+
+class RateLimit(BaseModel):
+    """One role's API limits per key (docs/api.md "Rate limits")."""
+
+    # a token bucket: refilled at per_second, holding at most burst; every operation of a
+    # request, and every top-level field (alias) of it, takes one token
+    per_second: float = Field(gt=0)
+    burst: int = Field(ge=1)
+    # lookups that find nobody, per key in any 60 s: one more raises a security event and
+    # blocks the key for api_miss_block_seconds
+    misses_per_minute: int = Field(ge=1)
+
+
+# A desk takes a call a minute; the contact engine looks up every inbound call of the center.
+DEFAULT_RATE_LIMITS = {
+    "agent": RateLimit(per_second=5, burst=100, misses_per_minute=20),
+    "contact_engine": RateLimit(per_second=200, burst=1_000, misses_per_minute=600),
+    "marketer": RateLimit(per_second=5, burst=50, misses_per_minute=20),
+    "rnd": RateLimit(per_second=10, burst=100, misses_per_minute=60),
+    "executive": RateLimit(per_second=5, burst=50, misses_per_minute=20),
+    "admin": RateLimit(per_second=20, burst=200, misses_per_minute=60),
+}
 
 
 class Settings(BaseSettings):
@@ -68,8 +91,16 @@ class Settings(BaseSettings):
     retention_report_days: int = Field(default=730, ge=1)
     retention_audit_days: int = Field(default=1095, ge=1)
 
+    # API (docs/api.md): per-key rate limits by role (JSON in HUB_API_RATE_LIMITS; roles left
+    # out keep their default), how long a key that bursts misses is blocked, and the time a
+    # request may take before its work is stopped and it is answered 504.
+    api_rate_limits: dict[str, RateLimit] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    api_miss_block_seconds: float = Field(default=300.0, ge=0)
+    api_deadline_seconds: float = Field(default=5.0, gt=0, le=300)
+
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
+        self.api_rate_limits = {**DEFAULT_RATE_LIMITS, **self.api_rate_limits}
         self.data_dir = self.data_dir.expanduser().resolve()
         if self.warehouse_path is None:
             self.warehouse_path = self.data_dir / "warehouse.duckdb"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from api.limits import LIST_SIZES
+
 
 def _list(list_field: str):
+    bound = LIST_SIZES[list_field]  # the size the cost check counted for a list without `first`
+
     def resolve(root, info, first=None):
         rows = info.context.batch.rows(list_field, root["id"])
-        return rows if first is None else rows[:first]
+        return rows[:bound if first is None else first]
 
     return resolve
 

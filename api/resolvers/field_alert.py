@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api import field_quality
+from api.limits import LIST_SIZES
 
 
 def field_alerts(_root, info, state=None, since=None, model=None, component=None, first=50):
@@ -14,7 +15,7 @@ def field_alert(_root, info, id):
 
 
 def series(root, info):
-    return field_quality.series(info.context.batch.con, root["id"])
+    return field_quality.series(info.context.batch.con, root["id"])[-LIST_SIZES["series"]:]  # the latest days
 
 
 def failures(root, info, first=100):
@@ -22,11 +23,11 @@ def failures(root, info, first=100):
 
 
 def batches(root, info):
-    return field_quality.counts(info.context.batch.con, root["id"], "build_batch")
+    return field_quality.counts(info.context.batch.con, root["id"], "build_batch")[:LIST_SIZES["batches"]]
 
 
 def regions(root, info):
-    return field_quality.counts(info.context.batch.con, root["id"], "region_office")
+    return field_quality.counts(info.context.batch.con, root["id"], "region_office")[:LIST_SIZES["regions"]]
 
 
 RESOLVERS = {

@@ -16,6 +16,10 @@ def customer(_root, info, id=None, phone=None, vin=None, crmId=None):
     row = None if key is None else profiles.find_customer(context.batch.con, *key)
     if row is not None:
         context.customers_read([row])
+    else:  # a miss is audited and counted too: misses are what brute force produces
+        argument = next(name for name, value in (("id", id), ("phone", phone), ("vin", vin), ("crmId", crmId))
+                        if value is not None)
+        context.missed.append(("customer", argument))
     return row
 
 
@@ -25,6 +29,8 @@ def search_customers(_root, info, text, first=20, after=None):
     if refusal is not None:
         raise profiles.BadArgument(refusal)
     rows, has_next = profiles.search(context.batch.con, text, first, after)
+    if not rows:
+        context.missed.append(("searchCustomers", "text"))
     if sends_edges(info):  # audited only when the profiles go out, not for a bare pageInfo
         context.customers_read(rows)
     edges = [{"cursor": profiles.encode_cursor(row["id"]), "node": row} for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api import profiles
+from api.limits import LIST_SIZES
 
 
 def service_history(root, info, first=20, after=None):
@@ -11,17 +12,20 @@ def service_history(root, info, first=20, after=None):
     return {"edges": edges, "pageInfo": {"hasNextPage": has_next, "endCursor": edges[-1]["cursor"] if edges else None}}
 
 
-def _vehicle_list(list_field: str):
-    """A vehicle's rows of a list loaded for its owner (one query for every owner in the request)."""
+def _vehicle_list(list_field: str, field: str):
+    """A vehicle's rows of a list loaded for its owner (one query for every owner in the
+    request), at most the list's bound in the cost check (api.limits.LIST_SIZES)."""
+    bound = LIST_SIZES[field]
 
     def resolve(root, info):
-        return [row for row in info.context.batch.rows(list_field, root["_owner"]) if row["_vin"] == root["vin"]]
+        rows = info.context.batch.rows(list_field, root["_owner"])
+        return [row for row in rows if row["_vin"] == root["vin"]][:bound]
 
     return resolve
 
 
 RESOLVERS = {
     ("Customer", "serviceHistory"): service_history,
-    ("Vehicle", "activeFaults"): _vehicle_list("vehicleFaults"),
-    ("Vehicle", "openFieldAlerts"): _vehicle_list("vehicleFieldAlerts"),
+    ("Vehicle", "activeFaults"): _vehicle_list("vehicleFaults", "activeFaults"),
+    ("Vehicle", "openFieldAlerts"): _vehicle_list("vehicleFieldAlerts", "openFieldAlerts"),
 }

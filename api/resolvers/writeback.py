@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.limits import LIST_SIZES
 from hub.writeback import fold
 from hub.writeback import vocabulary as v
 
@@ -15,10 +16,12 @@ def _mutation(kind: str):
 
 
 def _merged(list_field: str, merge):
+    bound = LIST_SIZES[list_field]  # the size the cost check counted for a list without `first`
+
     def resolve(root, info, first=None):
         context = info.context
         rows = merge(context.batch.rows(list_field, root["id"]), context.live.of(root["id"]))
-        return rows if first is None else rows[:first]
+        return rows[:bound if first is None else first]
 
     return resolve
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -16,7 +17,7 @@ from api.app import create_app
 from api.keys import create_key
 from api.ops import ops_engine
 from api.roles import ROLES
-from hub.settings import Settings
+from hub.settings import RateLimit, Settings
 from orchestration.lib.publish import publish
 from tests.conftest import free_port
 from tests.publish.marts import make_warehouse
@@ -45,6 +46,20 @@ def serving(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+_UNLIMITED = RateLimit(per_second=1e9, burst=10**9, misses_per_minute=10**9)
+
+
+def unlimited(settings: Settings) -> Settings:
+    """settings with rate limits no load test reaches (load tests measure the API, not its limits)."""
+    return settings.model_copy(update={"api_rate_limits": dict.fromkeys(ROLES, _UNLIMITED)})
+
+
+def unlimited_env(settings: Settings) -> dict[str, str]:
+    """hub_env for a server that load tests drive past any rate limit."""
+    limits = json.dumps({role: _UNLIMITED.model_dump() for role in ROLES})
+    return {**hub_env(settings), "HUB_API_RATE_LIMITS": limits}
 
 
 def publish_fixture(settings: Settings) -> Settings:

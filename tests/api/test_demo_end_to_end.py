@@ -32,7 +32,7 @@ import pytest
 from api.keys import create_key
 from api.ops import ops_engine
 from hub.settings import Settings
-from tests.api.conftest import serving
+from tests.api.conftest import serving, unlimited
 from tests.api.load import Load
 from tests.conftest import ROOT, free_port, run_hub
 
@@ -81,7 +81,7 @@ def demo(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     keys = {"agent": run_hub("keys", "create", "--role", "agent", "--name", "e2e", data_dir=data_dir).stdout.strip()}
     settings = Settings(data_dir=data_dir)
     keys["contact_engine"] = create_key(ops_engine(settings.ops_url), "contact_engine", "e2e cti")
-    with serving(settings) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serving(unlimited(settings)) as url, httpx.Client(base_url=url, timeout=10) as client:
         yield Demo(data_dir, url, build_id, keys, client)
 
 

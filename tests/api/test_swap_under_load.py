@@ -11,7 +11,7 @@ from api.keys import create_key
 from api.ops import ops_engine
 from hub.settings import Settings
 from orchestration.lib.publish import PublishRefused, publish
-from tests.api.conftest import serving
+from tests.api.conftest import serving, unlimited
 from tests.publish.marts import make_warehouse
 from tests.publish.test_publish import BROKEN
 
@@ -35,7 +35,7 @@ def test_publish_under_load_loses_no_request(settings):
     failures: list[str] = []
     stop = threading.Event()
 
-    with serving(settings) as url:
+    with serving(unlimited(settings)) as url:
 
         def hammer() -> None:
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as client:

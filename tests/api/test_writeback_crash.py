@@ -20,7 +20,7 @@ import pytest
 from api.keys import create_key
 from api.ops import ops_engine
 from hub.settings import Settings
-from tests.api.conftest import hub_env, publish_fixture
+from tests.api.conftest import publish_fixture, unlimited_env
 from tests.conftest import ROOT, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("writeback_crash")]
@@ -37,7 +37,7 @@ class Server:
     loading), in a process group of its own, killed with SIGKILL and started again."""
 
     def __init__(self, settings: Settings) -> None:
-        self.env, self.port = hub_env(settings), free_port()
+        self.env, self.port = unlimited_env(settings), free_port()
         self.proc: subprocess.Popen | None = None
         self.kills = 0
 
