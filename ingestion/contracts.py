@@ -20,6 +20,12 @@ from hub.writeback import vocabulary as wb
 
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
 Normaliser = Literal["phone", "email", "vin", "id_card"]
+# The timestamp forms a contract may declare (validate.*_TIMESTAMP_FORMATS hold their formats):
+#   local  YYYY-MM-DD HH:MM:SS (T or / also; optional .ffffff), read in the contract's timezone
+#   utc    the same with a Z suffix (ISO 8601 UTC)
+#   offset the same with an explicit +HH:MM or +HHMM offset
+# Anything else (epoch numbers, dates alone, minutes without seconds) is quarantined.
+TimestampForm = Literal["local", "utc", "offset"]
 
 LINEAGE_COLUMNS = ("_file", "_line", "_batch_id", "_ingested_at")
 
@@ -61,6 +67,7 @@ class Contract:
     key: tuple[str, ...]
     timezone: str | None = "Asia/Shanghai"  # naive timestamps are local time of this zone
     description: str = ""
+    timestamp_forms: tuple[TimestampForm, ...] = ("local", "utc", "offset")
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -377,6 +384,7 @@ CONTRACTS: tuple[Contract, ...] = (
         file_pattern="events_*.jsonl",
         format="jsonl",
         timezone="UTC",
+        timestamp_forms=("utc",),  # the telematics platform writes ISO 8601 with Z only
         description="Fault codes (J1939 SPN/FMI) raised and cleared, driving events; ISO 8601 UTC.",
         key=("event_id",),
         fields=(
