@@ -1,6 +1,6 @@
 """Ingest landing files into the warehouse's raw schema, accounting for every row.
 
-For each contract: new files (by name and content hash) are read together in
+For each contract: new files (by name and content hash; every file is hashed) are read together in
 chunks, typed and checked in SQL; rows that break the contract go to
 `raw._quarantine`, rows whose natural key is already loaded (in this run or
 before) count as duplicates, the rest load. Each file gets a ledger line where
@@ -103,14 +103,18 @@ class _ContractRun:
         stats = {}
         discovered = landing.discover(self.settings.landing_dir, self.contract)
         self.waiting += sorted(landing.display_name(p) for p in discovered if p in self.writing)
-        for path in discovered:
-            if path in self.writing:
-                continue  # still growing: the next run reads it whole
+        settled = [p for p in discovered if p not in self.writing]  # still growing: the next run reads it whole
+        # Files are known by their content: every file is hashed (size and mtime can match while
+        # the bytes differ); only a name and hash already in the ledger skip the reading.
+        hashes = landing.hash_all(settled, workers=self.settings.duckdb_threads)
+        for path in settled:
             stat = path.stat()
             stats[path.name] = (stat.st_size, stat.st_mtime_ns)
-            known = self.known.get(path.name)
-            if known and known[:2] == stats[path.name] and (path.name, known[2]) in seen:
-                already += 1  # same name, size and mtime as a file in the ledger: not read again
+            h, name = hashes[path], landing.display_name(path)
+            if h is not None and (name, h) in seen:
+                already += 1  # same name and content as a file in the ledger: not read again
+                if self.known.get(name, (None, None))[:2] != stats[path.name]:
+                    remember_files(self.con, [(name, *stats[path.name], h)])  # what this run saw
                 continue
             paths.append((path, self.contract))
         inspected = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
