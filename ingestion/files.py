@@ -1,8 +1,9 @@
 """Landing files: find them, fingerprint them, and make them readable by DuckDB.
 
 DuckDB reads UTF-8 only (and cannot download the encodings extension here), so
-the encoding of every file is detected, never assumed: a byte-order mark first,
-then a strict UTF-8 check, then charset-normalizer on a sample. A file that is
+the encoding of every file is decided: a byte-order mark first, then the encoding
+the contract declares, and only when it declares none, detection (a strict UTF-8
+check, a vote of non-ASCII lines, then charset-normalizer on a sample). A file that is
 not clean UTF-8 is transcoded into a staging copy; a clean file is read in place.
 """
 
@@ -164,6 +165,21 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     return name, _decodes(data, name)
 
 
+def decide_encoding(data: bytes, contract: Contract) -> tuple[str, bool]:
+    """(encoding, decodes cleanly): the contract's declared encoding, else detect_encoding's guess.
+
+    A BOM still decides (it cannot be there by accident); otherwise a declared encoding is
+    taken as is, and lines that do not decode in it are quarantined (rule encoding), never
+    re-read in another encoding that happens to fit.
+    """
+    if contract.encoding is None:
+        return detect_encoding(data)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, _decodes(data, name)
+    return contract.encoding, data.isascii() or _decodes(data, contract.encoding)
+
+
 def _line_votes(sample: bytes) -> dict[str, int]:
     """Per non-ASCII line, the encoding that decodes it strictly and reads as more Chinese."""
     votes = {"utf-8": 0, "gb18030": 0}
@@ -283,7 +299,7 @@ def _inspect(path: Path, data: bytes, content_hash: str, contract: Contract, sta
     cr_only = b"\r" in data and b"\n" not in data
     if cr_only:
         data = data.replace(b"\r", b"\n")
-    encoding, clean = detect_encoding(data)
+    encoding, clean = decide_encoding(data, contract)
     refuse_unreadable(data, contract, encoding)
     read_path = path
     undecodable: dict[int, int] = {}
