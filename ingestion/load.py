@@ -251,30 +251,36 @@ class _ContractRun:
         digest = "hash(" + ", ".join(f"cast({quote(name)} as {types[name]})" for name, _ in columns) + ")"
         targets = ", ".join(names) + ", _file, _line, _batch_id, _ingested_at"
         stamp = f"{sql_str(self.batch_id)}, {sql_str(self.now.isoformat(sep=' '))}::timestamp"
-        con.execute(
-            f"""create or replace temp table _cand as
-            select {", ".join(f"{expr} as {n}" for (_, expr), n in zip(columns, names, strict=True))}, _file, _line
-            from _typed where not _bad"""
-        )
-        con.execute(f"create or replace temp table _cand as select *, {digest} as _h from _cand")
-        con.execute(
-            f"""create or replace temp table _held as
-            select {keys}, {digest} as _h, _file, _line, _ingested_at from {c.raw_table}
-            semi join (select distinct {keys} from _cand) using ({keys})"""
-        )
+        typed_keys = ", ".join(f"{quote('t_' + k)} as {quote(k)}" for k in c.key)
+        on_key = " and ".join(f"t.{quote('t_' + k)} = k.{quote(k)}" for k in c.key)
+        # Contested keys: seen twice among the valid rows, or already in the raw table. Every other
+        # row loads in one pass over `_typed`, as before versions (no copy, no hash).
         con.execute(
             f"""create or replace temp table _contested as
-            select {keys} from _cand group by all having count(*) > 1
-            union select distinct {keys} from _held"""
+            with valid as (select {typed_keys} from _typed where not _bad)
+            select {keys} from valid group by all having count(*) > 1
+            union select distinct {keys} from {c.raw_table} semi join valid using ({keys})"""
         )
+        exprs = ", ".join(expr for _, expr in columns)
         con.execute(
-            f"insert into {c.raw_table} ({targets}) select {', '.join(names)}, _file, _line, {stamp} "
-            f"from _cand anti join _contested using ({keys})"
+            f"insert into {c.raw_table} ({targets}) select {exprs}, _file, _line, {stamp} "
+            f"from _typed t anti join _contested k on ({on_key}) where not _bad"
         )
         self.versions: Counter[str] = Counter()  # {file: rows loaded as new versions of a loaded key}
         if con.execute("select count(*) from _contested").fetchone()[0] == 0:
-            con.execute("drop table _cand; drop table _held; drop table _contested")
+            con.execute("drop table _contested")
             return {}
+        con.execute(
+            f"""create or replace temp table _cand as
+            select *, {digest} as _h from (
+                select {", ".join(f"{expr} as {n}" for (_, expr), n in zip(columns, names, strict=True))}, _file, _line
+                from _typed t semi join _contested k on ({on_key}) where not _bad)"""
+        )
+        con.execute(
+            f"""create or replace temp table _held as
+            select {keys}, {digest} as _h, _file, _line, _ingested_at from {c.raw_table}
+            semi join _contested using ({keys})"""
+        )
         order = "window w as (partition by " + keys + " order by _file, _line)"
         if c.on_key_change == "version":
             # Each row against the version it would follow: the one before it in the chunk, or for
@@ -302,7 +308,7 @@ class _ContractRun:
             f"""create or replace temp table _decided as
             select x.*, {action} as _action, {holder} as _holder,
                    exists (select 1 from _held h where {_same(c.key, "h", "x")}) or row_number() over w > 1 as _later
-            from (select * from _cand semi join _contested using ({keys})) x {order}"""
+            from _cand x {order}"""
         )
         con.execute(
             f"insert into {c.raw_table} ({targets}) select {', '.join(names)}, _file, _line, {stamp} "
