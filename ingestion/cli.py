@@ -60,7 +60,8 @@ def quarantine(
     file: Annotated[str | None, typer.Option(help="only this file (a name, or a LIKE pattern: 'phones_%')")] = None,
     rule: Annotated[
         str | None,
-        typer.Option(help="only this rule: required, type, allowed, range, max_length, identifier, malformed or truncated"),
+        typer.Option(help="only this rule: required, type, integer, decimal, timestamp, nested, allowed, range, "
+                          "max_length, identifier, malformed, truncated, encoding or key_conflict"),
     ] = None,
     limit: Annotated[int, typer.Option(help="sample lines shown per file, field and rule")] = 3,
 ) -> None:

@@ -21,6 +21,17 @@ from hub.writeback import vocabulary as wb
 
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
 Normaliser = Literal["phone", "email", "vin", "id_card"]
+# The timestamp forms a contract may declare (validate.*_TIMESTAMP_FORMATS hold their formats):
+#   local  YYYY-MM-DD HH:MM:SS (T or / also; optional .ffffff), read in the contract's timezone
+#   utc    the same with a Z suffix (ISO 8601 UTC)
+#   offset the same with an explicit +HH:MM or +HHMM offset
+# Anything else (epoch numbers, dates alone, minutes without seconds) is quarantined.
+TimestampForm = Literal["local", "utc", "offset"]
+# What a valid row whose natural key is already loaded with other values becomes:
+#   version  loaded as a new version beside the earlier one (lineage: _file, _line, _batch_id);
+#            staging keeps the latest
+#   conflict quarantined, rule key_conflict, naming the file and line holding the loaded version
+KeyChangePolicy = Literal["version", "conflict"]
 
 LINEAGE_COLUMNS = ("_file", "_line", "_batch_id", "_ingested_at")
 
@@ -62,6 +73,12 @@ class Contract:
     key: tuple[str, ...]
     timezone: str | None = TIMEZONE  # naive timestamps are local time of this zone
     description: str = ""
+    timestamp_forms: tuple[TimestampForm, ...] = ("local", "utc", "offset")
+    # The files' encoding as the source declares it (a BOM still wins: it cannot lie about
+    # UTF-16); None: detected per file (files.detect_encoding). Lines that do not decode in
+    # the declared encoding are quarantined (rule encoding), never re-decoded another way.
+    encoding: str | None = None
+    on_key_change: KeyChangePolicy = "conflict"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -177,6 +194,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="crm",
         entity="vehicles",
+        on_key_change="version",  # a corrected vehicle master row replaces the old one
         file_pattern="vehicles_*.csv",
         format="csv",
         description="Vehicle master: one row per VIN as built.",
@@ -210,6 +228,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="crm",
         entity="purchases",
+        on_key_change="version",  # a corrected purchase (amount, coverage) replaces the old one
         file_pattern="purchases_*.csv",
         format="csv",
         description="Vehicle and product purchases; coverage for products that run for a period.",
@@ -245,6 +264,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="acd",
         entity="call_legs",
+        on_key_change="version",  # the ACD re-exports a leg it corrected (clock skew, disposition)
         file_pattern="call_legs_*.csv",
         format="csv",
         description="One row per call leg; a transferred call has legs 1..n with the same call_id.",
@@ -277,6 +297,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="acd",
         entity="surveys",
+        on_key_change="version",  # a re-scored survey replaces the old score
         file_pattern="surveys_*.csv",
         format="csv",
         description="Post-call IVR survey, 1-5.",
@@ -335,6 +356,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="ticketing",
         entity="transitions",
+        on_key_change="version",  # a corrected stage change replaces the old one
         file_pattern="transitions_*.csv",
         format="csv",
         description="Every stage change of a work order, in order of seq.",
@@ -359,6 +381,7 @@ CONTRACTS: tuple[Contract, ...] = (
         file_pattern="readings_*.csv",
         format="csv",
         timezone=None,
+        encoding="utf-8",
         description="Periodic readings per vehicle; reading_ts is epoch milliseconds UTC.",
         key=("vin", "reading_ts"),
         fields=(
@@ -378,6 +401,8 @@ CONTRACTS: tuple[Contract, ...] = (
         file_pattern="events_*.jsonl",
         format="jsonl",
         timezone="UTC",
+        timestamp_forms=("utc",),  # the telematics platform writes ISO 8601 with Z only
+        encoding="utf-8",
         description="Fault codes (J1939 SPN/FMI) raised and cleared, driving events; ISO 8601 UTC.",
         key=("event_id",),
         fields=(
@@ -410,6 +435,7 @@ _OPS_EVENT = (
 OPS_CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="ops", entity="contacts", file_pattern="contacts_*.jsonl", format="jsonl", timezone="UTC",
+        encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="Calls and chats written back by the contact engine (recordContact).",
         key=("event_id",),
         fields=(
@@ -427,7 +453,8 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         source="ops", entity="work_order_changes", file_pattern="work_order_changes_*.jsonl", format="jsonl",
-        timezone="UTC", description="Work orders opened (openWorkOrder) and their stage changes (advanceWorkOrder).",
+        timezone="UTC", encoding="utf-8",
+        description="Work orders opened (openWorkOrder) and their stage changes (advanceWorkOrder).",
         key=("event_id",),
         fields=(
             *_OPS_EVENT,
@@ -452,6 +479,7 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         source="ops", entity="surveys", file_pattern="surveys_*.jsonl", format="jsonl", timezone="UTC",
+        encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="CSAT of a contact and callback satisfaction of a work order (recordSurvey).",
         key=("event_id",),
         fields=(
@@ -465,7 +493,8 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         source="ops", entity="offer_responses", file_pattern="offer_responses_*.jsonl", format="jsonl",
-        timezone="UTC", description="Answers to cross-sell offers (recordOfferResponse).",
+        timezone="UTC", encoding="utf-8",
+        description="Answers to cross-sell offers (recordOfferResponse).",
         key=("event_id",),
         fields=(
             *_OPS_EVENT,
@@ -478,6 +507,7 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
     ),
     Contract(
         source="ops", entity="consents", file_pattern="consents_*.jsonl", format="jsonl", timezone="UTC",
+        encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="Consents granted or withdrawn through the contact engine (setConsent).",
         key=("event_id",),
         fields=(

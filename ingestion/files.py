@@ -1,8 +1,9 @@
 """Landing files: find them, fingerprint them, and make them readable by DuckDB.
 
 DuckDB reads UTF-8 only (and cannot download the encodings extension here), so
-the encoding of every file is detected, never assumed: a byte-order mark first,
-then a strict UTF-8 check, then charset-normalizer on a sample. A file that is
+the encoding of every file is decided: a byte-order mark first, then the encoding
+the contract declares, and only when it declares none, detection (a strict UTF-8
+check, a vote of non-ASCII lines, then charset-normalizer on a sample). A file that is
 not clean UTF-8 is transcoded into a staging copy; a clean file is read in place.
 """
 
@@ -164,6 +165,21 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     return name, _decodes(data, name)
 
 
+def decide_encoding(data: bytes, contract: Contract) -> tuple[str, bool]:
+    """(encoding, decodes cleanly): the contract's declared encoding, else detect_encoding's guess.
+
+    A BOM still decides (it cannot be there by accident); otherwise a declared encoding is
+    taken as is, and lines that do not decode in it are quarantined (rule encoding), never
+    re-read in another encoding that happens to fit.
+    """
+    if contract.encoding is None:
+        return detect_encoding(data)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, _decodes(data, name)
+    return contract.encoding, data.isascii() or _decodes(data, contract.encoding)
+
+
 def _line_votes(sample: bytes) -> dict[str, int]:
     """Per non-ASCII line, the encoding that decodes it strictly and reads as more Chinese."""
     votes = {"utf-8": 0, "gb18030": 0}
@@ -235,11 +251,39 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
+_HASH_BLOCK = 1024 * 1024
+
+
+def content_hash(path: Path) -> str:
+    """The file's identity: BLAKE2b of its bytes (1.7x the speed of SHA-256 here, as good for this).
+
+    Every run hashes every landing file: size and mtime can match while the content differs
+    (a rewrite within the same second, `cp -p`, `rsync -t`), and hashing costs little next to
+    reading rows (docs/ingestion.md, Performance).
+    """
+    digest = hashlib.blake2b(digest_size=32)
+    with open(path, "rb") as f:
+        while block := f.read(_HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_all(paths: list[Path], workers: int = 2) -> dict[Path, str | None]:
+    """{path: content hash} (None when the file cannot be opened: inspect then says why)."""
+    def one(path: Path) -> str | None:
+        try:
+            return content_hash(path)
+        except OSError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return dict(zip(paths, pool.map(one, paths), strict=True))
+
+
 def inspect(path: Path, contract: Contract, staging_dir: Path) -> LandingFile:
     """Fingerprint one file and stage a UTF-8 copy when DuckDB could not read it as is."""
     data = path.read_bytes()
-    # BLAKE2b: 1.7x the speed of SHA-256 here, and as good for recognising a file.
-    content_hash = hashlib.blake2b(data, digest_size=32).hexdigest()
+    content_hash = hashlib.blake2b(data, digest_size=32).hexdigest()  # as content_hash(path), on bytes in hand
     try:
         return _inspect(path, data, content_hash, contract, staging_dir)
     except Exception as error:
@@ -255,7 +299,7 @@ def _inspect(path: Path, data: bytes, content_hash: str, contract: Contract, sta
     cr_only = b"\r" in data and b"\n" not in data
     if cr_only:
         data = data.replace(b"\r", b"\n")
-    encoding, clean = detect_encoding(data)
+    encoding, clean = decide_encoding(data, contract)
     refuse_unreadable(data, contract, encoding)
     read_path = path
     undecodable: dict[int, int] = {}

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from ingestion.quarantine import mask_numbers
+
 LOADED = "loaded"  # every row read is loaded or a duplicate
 WITH_REJECTS = "loaded_with_rejects"  # some rows quarantined
 SKIPPED_RESENT = "skipped_resent"  # same content as a file loaded before
@@ -52,7 +54,7 @@ class FileEntry:
         return (
             f"{self.source:<10} {self.file:<34} {self.encoding:<9} read {self.rows_read:>9,} "
             f"loaded {self.rows_loaded:>9,} quarantined {self.rows_quarantined:>6,} "
-            f"duplicate {self.rows_duplicate:>6,}  {self.status}{': ' + self.message if self.message else ''}"
+            f"duplicate {self.rows_duplicate:>6,}  {self.status}{': ' + mask_numbers(self.message) if self.message else ''}"
         )
 
 

@@ -1,6 +1,6 @@
 """Ingest landing files into the warehouse's raw schema, accounting for every row.
 
-For each contract: new files (by name and content hash) are read together in
+For each contract: new files (by name and content hash; every file is hashed) are read together in
 chunks, typed and checked in SQL; rows that break the contract go to
 `raw._quarantine`, rows whose natural key is already loaded (in this run or
 before) count as duplicates, the rest load. Each file gets a ledger line where
@@ -28,7 +28,7 @@ from ingestion.normalise import Normaliser
 from ingestion.ops_export import export_events
 from ingestion.readers import LineCountError, drop_rows, load_rows
 from ingestion.validate import build_typed, insert_quarantine, raw_select, sql_str
-from ingestion.warehouse import connect, ensure_schema, quote
+from ingestion.warehouse import connect, ensure_schema, quote, raw_columns
 
 # Files read by one SQL pass: large enough to amortise, small enough to stay in memory.
 CHUNK_BYTES = 256 * 1024 * 1024
@@ -103,14 +103,18 @@ class _ContractRun:
         stats = {}
         discovered = landing.discover(self.settings.landing_dir, self.contract)
         self.waiting += sorted(landing.display_name(p) for p in discovered if p in self.writing)
-        for path in discovered:
-            if path in self.writing:
-                continue  # still growing: the next run reads it whole
+        settled = [p for p in discovered if p not in self.writing]  # still growing: the next run reads it whole
+        # Files are known by their content: every file is hashed (size and mtime can match while
+        # the bytes differ); only a name and hash already in the ledger skip the reading.
+        hashes = landing.hash_all(settled, workers=self.settings.duckdb_threads)
+        for path in settled:
             stat = path.stat()
             stats[path.name] = (stat.st_size, stat.st_mtime_ns)
-            known = self.known.get(path.name)
-            if known and known[:2] == stats[path.name] and (path.name, known[2]) in seen:
-                already += 1  # same name, size and mtime as a file in the ledger: not read again
+            h, name = hashes[path], landing.display_name(path)
+            if h is not None and (name, h) in seen:
+                already += 1  # same name and content as a file in the ledger: not read again
+                if self.known.get(name, (None, None))[:2] != stats[path.name]:
+                    remember_files(self.con, [(name, *stats[path.name], h)])  # what this run saw
                 continue
             paths.append((path, self.contract))
         inspected = landing.inspect_all(paths, self.staging, workers=self.settings.duckdb_threads)
@@ -186,7 +190,9 @@ class _ContractRun:
         read = dict.fromkeys((f.name for f in chunk), (0, 0))
         read |= {r[0]: (r[1], r[2]) for r in con.execute(
             "select _file, count(*), count(*) filter (where _bad) from _typed group by _file").fetchall()}
-        self._insert_raw()
+        conflicts = self._insert_raw()
+        for file, n in conflicts.items():  # quarantined after typing: the ledger counts them with the others
+            read[file] = (read[file][0], read[file][1] + n)
         names = "(" + ", ".join(sql_str(f.name) for f in chunk) + ")"
         loaded = dict(con.execute(
             f"select _file, count(*) from {c.raw_table} where _batch_id = ? and _file in {names} group by _file",
@@ -214,6 +220,8 @@ class _ContractRun:
         if quarantined:
             by_rule = ", ".join(f"{r} {n:,}" for r, n in rules.most_common())
             notes.append(f"{quarantined:,} rows quarantined ({by_rule})")
+        if self.versions[f.name]:
+            notes.append(f"{self.versions[f.name]:,} rows loaded as new versions of keys loaded before")
         if duplicate:
             notes.append(f"{duplicate:,} duplicate rows not loaded again")
         missing = [x.name for x in self.contract.fields if f.header and x.name not in f.header]
@@ -223,35 +231,111 @@ class _ContractRun:
                            rows_duplicate=duplicate, status=WITH_REJECTS if quarantined else LOADED,
                            message="; ".join(notes))
 
-    def _insert_raw(self) -> None:
-        """Valid rows whose key is new, first occurrence (file, line order) only.
+    def _insert_raw(self) -> dict[str, int]:
+        """Load the valid rows of `_typed`; return {file: rows quarantined as key conflicts}.
 
-        Repeats are rare, so only keys seen twice in the chunk are ranked (a hash
-        aggregate over all rows, a window over a handful).
+        A row whose natural key is new loads. A row whose key is already loaded (earlier in
+        this chunk, file and line order, or by an earlier run) with the same stored values is a
+        duplicate; with other values it follows the contract's on_key_change policy: `version`
+        loads it as a new version (staging keeps the latest), `conflict` quarantines it (rule
+        key_conflict) naming the file and line that hold the loaded version.
+        Contested keys are rare, so only they are ranked (a hash aggregate over all rows, a window
+        over a handful); values are compared by a hash of every stored column.
         """
-        c = self.contract
+        c, con = self.contract, self.con
         columns = raw_select(c)
-        keys = [quote("t_" + k) for k in c.key]
-        raw_keys = [quote(k) for k in c.key]
-        same_key = " and ".join(f"r.{rk} = t.{k}" for rk, k in zip(raw_keys, keys, strict=True))
-        names = ", ".join(quote(name) for name, _ in columns)
-        exprs = ", ".join(expr for _, expr in columns)
-        self.con.execute(
-            f"""
-            insert into {c.raw_table} ({names}, _file, _line, _batch_id, _ingested_at)
-            with valid as (select * from _typed where not _bad),
-            repeated as (select {", ".join(keys)} from valid group by all having count(*) > 1),
-            later as (
-                select _file, _line from (
-                    select _file, _line, row_number() over (partition by {", ".join(keys)} order by _file, _line) as n
-                    from valid semi join repeated using ({", ".join(keys)})
-                ) where n > 1
-            )
-            select {exprs}, _file, _line, {sql_str(self.batch_id)}, {sql_str(self.now.isoformat(sep=' '))}::timestamp
-            from valid t anti join later using (_file, _line)
-            where not exists (select 1 from {c.raw_table} r where {same_key})
-            """
+        types = dict(raw_columns(c))
+        names = [quote(name) for name, _ in columns]
+        keys = ", ".join(quote(k) for k in c.key)
+        # Every stored column, in the raw table's types, so a candidate and a loaded row compare equal
+        digest = "hash(" + ", ".join(f"cast({quote(name)} as {types[name]})" for name, _ in columns) + ")"
+        targets = ", ".join(names) + ", _file, _line, _batch_id, _ingested_at"
+        stamp = f"{sql_str(self.batch_id)}, {sql_str(self.now.isoformat(sep=' '))}::timestamp"
+        typed_keys = ", ".join(f"{quote('t_' + k)} as {quote(k)}" for k in c.key)
+        on_key = " and ".join(f"t.{quote('t_' + k)} = k.{quote(k)}" for k in c.key)
+        # Contested keys: seen twice among the valid rows, or already in the raw table. Every other
+        # row loads in one pass over `_typed`, as before versions (no copy, no hash).
+        con.execute(
+            f"""create or replace temp table _contested as
+            with valid as (select {typed_keys} from _typed where not _bad)
+            select {keys} from valid group by all having count(*) > 1
+            union select distinct {keys} from {c.raw_table} semi join valid using ({keys})"""
         )
+        exprs = ", ".join(expr for _, expr in columns)
+        con.execute(
+            f"insert into {c.raw_table} ({targets}) select {exprs}, _file, _line, {stamp} "
+            f"from _typed t anti join _contested k on ({on_key}) where not _bad"
+        )
+        self.versions: Counter[str] = Counter()  # {file: rows loaded as new versions of a loaded key}
+        if con.execute("select count(*) from _contested").fetchone()[0] == 0:
+            con.execute("drop table _contested")
+            return {}
+        con.execute(
+            f"""create or replace temp table _cand as
+            select *, {digest} as _h from (
+                select {", ".join(f"{expr} as {n}" for (_, expr), n in zip(columns, names, strict=True))}, _file, _line
+                from _typed t semi join _contested k on ({on_key}) where not _bad)"""
+        )
+        con.execute(
+            f"""create or replace temp table _held as
+            select {keys}, {digest} as _h, _file, _line, _ingested_at from {c.raw_table}
+            semi join _contested using ({keys})"""
+        )
+        order = "window w as (partition by " + keys + " order by _file, _line)"
+        if c.on_key_change == "version":
+            # Each row against the version it would follow: the one before it in the chunk, or for
+            # the first, the latest loaded (staging's order), so A, B, A loads three versions.
+            action = ("case when _h is not distinct from coalesce(lag(_h) over w, "
+                      "(select l._h from _latest l where " + _same(c.key, "l", "x") + ")) "
+                      "then 'duplicate' else 'load' end")
+            holder = "null"
+        else:
+            held = "exists (select 1 from _held h where " + _same(c.key, "h", "x")
+            # The loaded version is the held one, or for a new key the chunk's first row.
+            action = (f"case when not {held}) and row_number() over w = 1 then 'load' "
+                      f"when {held} and h._h = x._h) then 'duplicate' "
+                      f"when not {held}) and _h = first_value(_h) over w then 'duplicate' else 'conflict' end")
+            holder = ("coalesce((select h._file || ' line ' || h._line from _held h where "
+                      + _same(c.key, "h", "x") + " order by h._ingested_at, h._line limit 1), "
+                      "first_value(_file) over w || ' line ' || first_value(_line) over w)")
+        con.execute(
+            f"""create or replace temp table _latest as
+            select {keys}, _h from (
+                select *, row_number() over (partition by {keys} order by _ingested_at desc, _line desc) as n
+                from _held) where n = 1"""
+        )
+        con.execute(
+            f"""create or replace temp table _decided as
+            select x.*, {action} as _action, {holder} as _holder,
+                   exists (select 1 from _held h where {_same(c.key, "h", "x")}) or row_number() over w > 1 as _later
+            from _cand x {order}"""
+        )
+        con.execute(
+            f"insert into {c.raw_table} ({targets}) select {', '.join(names)}, _file, _line, {stamp} "
+            "from _decided where _action = 'load'"
+        )
+        record = "to_json(struct_pack(" + ", ".join(f"{n} := {n}" for n in names) + "))::varchar"
+        con.execute(
+            f"""insert into raw._quarantine
+            select {sql_str(self.batch_id)}, {sql_str(c.source)}, {sql_str(c.entity)}, _file, _line, null, null,
+                   'key_conflict',
+                   _file || ' line ' || _line || ': key ({", ".join(c.key)}) already loaded from ' || _holder
+                   || ' with other values; not loaded (policy conflict: a steward decides which is right) '
+                   || '(rule: key_conflict)', {record}
+            from _decided where _action = 'conflict'"""
+        )
+        conflicts = dict(con.execute(
+            "select _file, count(*) from _decided where _action = 'conflict' group by all").fetchall())
+        self.versions = Counter(dict(con.execute(
+            "select _file, count(*) from _decided where _action = 'load' and _later group by all").fetchall()))
+        con.execute("drop table _cand; drop table _held; drop table _contested; drop table _latest; "
+                    "drop table _decided")
+        return conflicts
+
+
+def _same(key: tuple[str, ...], a: str, b: str) -> str:
+    """SQL: rows a and b have the same natural key."""
+    return " and ".join(f"{a}.{quote(k)} = {b}.{quote(k)}" for k in key)
 
 
 def _chunks(files: list[landing.LandingFile]) -> list[list[landing.LandingFile]]:

@@ -18,6 +18,28 @@ from hub.settings import Settings
 from ingestion.contracts import contract
 
 _DIGITS = re.compile(r"\d")
+# A run of digits (spaces, dashes, dots or parentheses between them) long enough to be a phone
+# (11+: CN mobiles, landlines with area code, +86 forms) or an id card (15/18, X last), standing
+# alone: not inside a file name such as contacts_000000000001-000000000010.jsonl.
+_NUMBER = re.compile(r"(?<![\w\-.])\+?\d(?:[\d\- ().]*\d)?[Xx]?(?![\w.]*\.\w)(?!\w)")
+MIN_NUMBER_DIGITS = 11
+
+
+def mask_numbers(text: str) -> str:
+    """Text with every phone- or id-card-length number masked (138****8000, 110*************34).
+
+    For text that is not personal by its field (a message naming a value of a code field, a
+    header column): a personal number typed in the wrong column is still never printed whole.
+    """
+    def masked(m: re.Match[str]) -> str:
+        digits = "".join(_DIGITS.findall(m.group()))
+        if len(digits) < MIN_NUMBER_DIGITS:
+            return m.group()
+        if len(digits) <= 13 and not m.group().upper().endswith("X"):
+            return digits[:3] + "****" + digits[-4:]
+        return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
+
+    return _NUMBER.sub(masked, text)
 
 
 def mask(value: str | None, kind: str | None) -> str:
@@ -77,8 +99,8 @@ def describe_quarantine(settings: Settings, file: str | None = None, rule: str |
         lines.append(f"{name}  {field or '(whole line)'}  rule {rule_name}: {n:,} rows")
         kind = field_kind(source, entity, field)
         for s in samples:
-            if kind is None:  # nothing personal: the stored message as is, minus its file name
-                lines.append(f"    line {s['line']}: {s['message'].split(': ', 1)[-1]}")
+            if kind is None:  # not personal by its field: the stored message minus its file name, numbers masked
+                lines.append(f"    line {s['line']}: {mask_numbers(s['message'].split(': ', 1)[-1])}")
             else:
                 lines.append(f"    line {s['line']}: field {field} value '{mask(s['value'], kind)}' (rule: {rule_name})")
     total = sum(g[5] for g in groups)

@@ -27,9 +27,28 @@ NAIVE_TIMESTAMP_FORMATS = (
     "%Y-%m-%dT%H:%M:%S.%f",
 )
 ZULU_TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%SZ")
+OFFSET_TIMESTAMP_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+)
+# How each declarable timestamp form (contracts.TimestampForm) is written, for messages.
+TIMESTAMP_FORM_WORDS = {
+    "local": "YYYY-MM-DD HH:MM:SS local time",
+    "utc": "YYYY-MM-DDTHH:MM:SSZ",
+    "offset": "YYYY-MM-DDTHH:MM:SS+HH:MM",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 # Eight digits and nothing else is YYYYMMDD; a shorter run ("1990105") is not guessed at.
 COMPACT_DATE_FORMAT = "%Y%m%d"
+# Integers are digits with an optional minus: no fraction ("3.0"), exponent ("1e3"), sign "+",
+# spaces or digit separators ("1_000"), all of which DuckDB's cast would take (3.5 -> 4).
+INTEGER_FORM = "-?[0-9]{1,18}"
+# Decimals are digits with an optional minus and at most DECIMAL_PLACES decimals after a dot:
+# no exponent, no thousands separator, no rounding (the cast would make 12.345 into 12.35).
+DECIMAL_PLACES = 2
+DECIMAL_FORM = f"-?[0-9]{{1,16}}(\\.[0-9]{{1,{DECIMAL_PLACES}}})?"
 TRUE_WORDS = ("Y", "YES", "TRUE", "T", "1")
 FALSE_WORDS = ("N", "NO", "FALSE", "F", "0")
 TYPE_WORDS = {
@@ -39,6 +58,15 @@ TYPE_WORDS = {
     "date": "a date (YYYY-MM-DD)",
     "timestamp": "a timestamp",
     "bool": "a yes/no value",
+}
+# Values a lax reader would have taken, refused by the declared forms: rule -> what the form is.
+FORM_RULES = {
+    "int": ("integer", "is a number but not an integer (digits and an optional minus only: no fraction, "
+                       "exponent, plus sign or separators)"),
+    "decimal": ("decimal", f"is a number but not a decimal in the declared form (digits, an optional minus, "
+                           f"at most {DECIMAL_PLACES} decimals after a dot: no exponent, separators or rounding)"),
+    "timestamp": ("timestamp", "is a timestamp form this contract does not declare (declared: {forms}; epoch "
+                               "numbers, dates alone and other forms are not guessed at)"),
 }
 IDENTIFIER_WORDS = {"phone": "phone number", "email": "e-mail address", "vin": "VIN (check digit)", "id_card": "id card"}
 
@@ -66,12 +94,14 @@ def _bounds(f: Field) -> str:
 
 
 def typed_expr(f: Field, contract: Contract) -> str:
-    """SQL turning the text `v_<name>` into the field's type; NULL when it does not parse."""
+    """SQL turning the text `v_<name>` into the field's type; NULL when it does not parse strictly."""
     v = quote("v_" + f.name)
     if f.type == "string":
         return v
-    if f.type in ("int", "decimal"):
-        return f"try_cast({v} as {SQL_TYPES[f.type]})"
+    if f.type == "int":
+        return f"(case when regexp_full_match({v}, '{INTEGER_FORM}') then try_cast({v} as {SQL_TYPES['int']}) end)"
+    if f.type == "decimal":
+        return f"(case when regexp_full_match({v}, '{DECIMAL_FORM}') then try_cast({v} as {SQL_TYPES['decimal']}) end)"
     if f.type == "float":
         return f"(case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end)"
     if f.type == "bool":
@@ -84,19 +114,35 @@ def typed_expr(f: Field, contract: Contract) -> str:
             f"cast(case when regexp_full_match({v}, '[0-9]{{8}}') then try_strptime({v}, {sql_str(COMPACT_DATE_FORMAT)}) "
             f"else try_strptime({v}, {sql_list(DATE_FORMATS)}) end as date)"
         )
+    forms = contract.timestamp_forms
     naive = quote("p_" + f.name)  # parsed once, in an earlier step (see naive_expr)
-    aware = f"timezone('UTC', try_cast({v} as timestamptz))"
     zulu = f"try_strptime({v}, {sql_list(ZULU_TIMESTAMP_FORMATS)})"  # UTC already: no zone arithmetic
+    aware = f"timezone('UTC', try_strptime({v}, {sql_list(OFFSET_TIMESTAMP_FORMATS)}))"
     # A format that fails costs ~10x one that matches: try the family the value's shape says.
-    return (
-        f"(case when ends_with({v}, 'Z') then coalesce({zulu}, {aware}) "
-        f"when {naive} is not null then {_to_utc(naive, contract.timezone or 'UTC')} "
-        f"when regexp_matches({v}, '[+-][0-9][0-9]:?[0-9][0-9]$') then {aware} end)"
-    )
+    branches = []
+    if "utc" in forms:
+        branches.append(f"when ends_with({v}, 'Z') then {zulu}")
+    if "local" in forms:
+        branches.append(f"when {naive} is not null then {_to_utc(naive, contract.timezone or 'UTC')}")
+    if "offset" in forms:
+        branches.append(f"when regexp_matches({v}, '[+-][0-9][0-9]:?[0-9][0-9]$') then {aware}")
+    return f"(case {' '.join(branches)} end)" if branches else "cast(null as timestamp)"
 
 
-def naive_expr(f: Field) -> str:
+def lax_expr(f: Field) -> str | None:
+    """SQL true when a value the strict type refused is one a lax reader would have taken (FORM_RULES)."""
+    v = quote("v_" + f.name)
+    if f.type in ("int", "decimal"):
+        return f"isfinite(try_cast({v} as double))"
+    if f.type == "timestamp":
+        return f"(try_cast({v} as timestamptz) is not null or regexp_full_match({v}, '[0-9]{{10}}([0-9]{{3}})?'))"
+    return None
+
+
+def naive_expr(f: Field, contract: Contract | None = None) -> str:
     """SQL parsing a timestamp field's text as a naive timestamp, computed once per value."""
+    if contract is not None and "local" not in contract.timestamp_forms:
+        return "cast(null as timestamp)"
     v = quote("v_" + f.name)
     return f"case when ends_with({v}, 'Z') then null else try_strptime({v}, {sql_list(NAIVE_TIMESTAMP_FORMATS)}) end"
 
@@ -152,6 +198,9 @@ class Check:
     rule: str
     condition: str
     explanation: str  # SQL string expression: what is wrong, after "field X"
+    # What marks the row bad (build_typed); None: the condition. "" : a sibling check's flag
+    # covers it (the type check flags every strict refusal; which rule it was is decided on bad rows only).
+    flag: str | None = None
 
 
 def checks(contract: Contract) -> list[Check]:
@@ -161,9 +210,23 @@ def checks(contract: Contract) -> list[Check]:
         shown = f"'value ''' || {v} || ''''"
         if must_have(f, contract):
             out.append(Check(f.name, "required", f"{v} is null", "'is missing'"))
+        if contract.format == "jsonl":
+            # CASE: json_type only runs on values that look nested (and so on lines that parsed)
+            kind = f"(case when left({v}, 1) in ('{{', '[') then json_type(_text, {sql_str('$.' + f.name)}) end)"
+            out.append(Check(f.name, "nested", f"coalesce({kind} in ('OBJECT', 'ARRAY'), false)",
+                             f"'holds a JSON ' || lower({kind}) || ' where a single value belongs'"))
         if f.type != "string":
-            out.append(Check(f.name, "type", f"{v} is not null and {t} is null",
-                             f"{shown} || ' is not {TYPE_WORDS[f.type]}'"))
+            refused = f"{v} is not null and {t} is null"
+            lax = lax_expr(f)
+            if lax is None:
+                out.append(Check(f.name, "type", refused, f"{shown} || ' is not {TYPE_WORDS[f.type]}'"))
+            else:
+                rule, words = FORM_RULES[f.type]
+                words = words.format(forms=", ".join(TIMESTAMP_FORM_WORDS[x] for x in contract.timestamp_forms))
+                out.append(Check(f.name, "type", f"{refused} and not coalesce({lax}, false)",
+                                 f"{shown} || ' is not {TYPE_WORDS[f.type]}'", flag=refused))
+                out.append(Check(f.name, rule, f"{refused} and coalesce({lax}, false)",
+                                 f"{shown} || ' {words.replace(chr(39), chr(39) * 2)}'", flag=""))
         if f.allowed:
             out.append(Check(f.name, "allowed", f"{t} is not null and {t} not in {sql_in(f.allowed)}",
                              f"{shown} || ' is not one of {', '.join(f.allowed)}'"))
@@ -200,8 +263,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
             selects.append(f"{alias}.kind as {quote('k_' + f.name)}")
         if f.normalise == "id_card" and not must_have(f, contract):
             selects.append(f"{warning_rule_sql(v, f'{alias}.hash')} as {quote('w_' + f.name)}")
-    broken = " or ".join(f"({c.condition})" for c in checks(contract)) or "false"
-    parsed = "".join(f", {naive_expr(f)} as {quote('p_' + f.name)}" for f in contract.fields if f.type == "timestamp")
+    flags = [c.condition if c.flag is None else c.flag for c in checks(contract)]
+    broken = " or ".join(f"({flag})" for flag in flags if flag) or "false"
+    parsed = "".join(f", {naive_expr(f, contract)} as {quote('p_' + f.name)}" for f in contract.fields if f.type == "timestamp")
     # Raw text is only needed to quarantine a row: keep it for bad rows only (memory).
     texts = ", ".join(f"case when _bad then {quote('v_' + f.name)} end as {quote('v_' + f.name)}"
                       for f in contract.fields)

@@ -3,7 +3,7 @@
 Raw tables hold the typed contract columns, the normalised identifier columns
 and the lineage columns; `_ledger`, `_quarantine` and `_batches` account for
 every file and every row that did not load; `_warnings` lists rows that loaded
-without a field; `_file_stats` remembers the files already fingerprinted.
+without a field; `_file_stats` records what the last fingerprint of each file saw.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ create table if not exists raw._ledger (
     message varchar,
     ingested_at timestamp not null
 );
--- size and modification time of every landing file already fingerprinted: a file that
--- still matches them is not read again (an hourly run would otherwise re-hash the year)
+-- size, modification time and content hash of every landing file as the last run saw it
+-- (diagnosis only: files are recognised by their content hash, never by size and mtime)
 create table if not exists raw._file_stats (
     file varchar primary key,
     size bigint not null,

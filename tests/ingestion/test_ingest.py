@@ -89,25 +89,30 @@ def test_a_file_sent_again_under_a_new_name_loads_nothing(data_dir: Path) -> Non
     ]
 
 
-def test_files_whose_size_and_mtime_are_known_are_not_read_again(data_dir: Path) -> None:
+def test_a_file_whose_size_and_mtime_are_known_is_still_recognised_by_its_content(data_dir: Path) -> None:
+    """Issue 19 item 6 turned the former size+mtime shortcut around: a rewrite that keeps size and
+    mtime (same second, `cp -p`, `rsync -t`) used to be skipped unread; every file is now hashed."""
     import os
 
     ingest_hostile(data_dir)
     before = table_counts(data_dir)
     ledger_before = query(data_dir, "select count(*) from raw._ledger")[0][0]
     landing = data_dir / "landing" / "acd"
-    # same size and mtime, other bytes: proof the file is not opened (stat is all a run costs)
-    untouched = landing / "call_legs_20260101.csv"
-    stat = untouched.stat()
-    untouched.write_bytes(b"x" * stat.st_size)
-    os.utime(untouched, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    # a new mtime with the same bytes: read, fingerprinted again, recognised, nothing loaded
+    # same size and mtime, one row changed (CALL2 -> CALL9): the hash tells, the new row loads
+    rewritten = landing / "call_legs_20260101.csv"
+    stat = rewritten.stat()
+    rewritten.write_bytes(rewritten.read_bytes().replace(b"CALL2,", b"CALL9,"))
+    os.utime(rewritten, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert rewritten.stat().st_size == stat.st_size
+    # a new mtime with the same bytes: hashed, recognised, nothing loaded
     touched = landing / "call_legs_20260102.csv"
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
     out = run_hub("ingest", data_dir=data_dir).stdout
-    assert "0 new files" in out
-    assert table_counts(data_dir) == before
-    assert query(data_dir, "select count(*) from raw._ledger")[0][0] == ledger_before
+    assert "1 new files" in out, out
+    after = table_counts(data_dir)
+    assert after["raw.acd__call_legs"] == before["raw.acd__call_legs"] + 1
+    assert query(data_dir, "select count(*) from raw.acd__call_legs where call_id = 'CALL9'") == [(1,)]
+    assert query(data_dir, "select count(*) from raw._ledger")[0][0] == ledger_before + 1
     [(mtime,)] = query(data_dir, "select mtime_ns from raw._file_stats where file = ?", [touched.name])
     assert mtime == touched.stat().st_mtime_ns
 
