@@ -47,6 +47,8 @@ class RequestContext:
     listed_customer_ids: list[str] = field(default_factory=list)
     # read-your-writes (api.live.LiveEvents): write-backs since the served build
     live: object = None
+    # the ops store (auditLog reads the audit chain there); None on a read-only service
+    ops: object = None
 
     def customers_read(self, rows: list[Mapping]) -> None:
         """Remember profiles returned (for the audit log) and make them known to the batch."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "privacy", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -31,8 +31,11 @@ _SCREEN_POP = {
     "SimilarCase": ALL,
     **_PAGING,
 }
-# the contact engine's write-backs (docs/writeback.md)
-_WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
+# the contact engine's write-backs (docs/writeback.md); eraseCustomer is the privacy role's
+_WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
+                                      "recordOfferResponse", "setConsent"}), "WriteBackResult": ALL}
+# the audit log (docs/privacy.md "Reading the audit log")
+_AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
 _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
@@ -44,7 +47,10 @@ _LIFECYCLE_ONLY = frozenset({"id", "customerType", "city", "segment", "lifecycle
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, **_WRITE_BACK, **_KPIS},
+    "admin": {**_SCREEN_POP, **_WRITE_BACK, **_KPIS, **_AUDIT},
+    # privacy officer: erasure requests and the audit log; no profile
+    "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
+                "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
     # consent-aware marketing: segment and lifecycle, never contact details or history
     "marketer": {"Query": ALL, "Customer": _LIFECYCLE_ONLY, "Lifecycle": ALL, **_PAGING, **_MARKETING},
     # field quality: vehicles and their health, no personal data

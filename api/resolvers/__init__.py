@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.resolvers import customer, field_alert, kpis, marketing, phone, query, similar_case, vehicle, writeback
+from api.resolvers import customer, field_alert, kpis, marketing, phone, privacy, query, similar_case, vehicle, writeback
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
 # after customer: its openWorkOrders resolver is replaced by one that merges live write-backs
@@ -10,5 +10,6 @@ RESOLVERS |= writeback.RESOLVERS
 RESOLVERS |= marketing.RESOLVERS
 RESOLVERS |= field_alert.RESOLVERS
 RESOLVERS |= similar_case.RESOLVERS
+RESOLVERS |= privacy.RESOLVERS
 
 __all__ = ["RESOLVERS"]
