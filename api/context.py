@@ -49,6 +49,8 @@ class RequestContext:
     live: object = None
     # lookups that found nobody, as (field, argument): audited and counted against the key
     missed: list[tuple[str, str]] = field(default_factory=list)
+    # the ops store (auditLog reads the audit chain there); None on a read-only service
+    ops: object = None
 
     def customers_read(self, rows: list[Mapping]) -> None:
         """Remember profiles returned (for the audit log) and make them known to the batch."""

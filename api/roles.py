@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "privacy", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -45,8 +45,11 @@ _SCREEN_POP_TYPES = {
 }
 _LOOKUP_FIELDS = frozenset({"customer", "searchCustomers", "similarCases", "servingBuild"})
 _SCREEN_POP = {"Query": _LOOKUP_FIELDS, **_SCREEN_POP_TYPES}
-# the contact engine's write-backs (docs/writeback.md)
-_WRITE_BACK = {"Mutation": ALL, "WriteBackResult": ALL}
+# the contact engine's write-backs (docs/writeback.md); eraseCustomer is the privacy role's
+_WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
+                                      "recordOfferResponse", "setConsent"}), "WriteBackResult": ALL}
+# the audit log (docs/privacy.md "Reading the audit log")
+_AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
 _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
@@ -57,7 +60,10 @@ _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": A
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS, **_WRITE_BACK, **_KPIS},
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog"}, **_WRITE_BACK, **_KPIS, **_AUDIT},
+    # privacy officer: erasure requests and the audit log; no profile
+    "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
+                "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
     # consent-aware lists only: no lookup of a customer (who may not be eligible for marketing)
     "marketer": {"Query": frozenset({"crossSellList", "servingBuild"}), "PageInfo": ALL, "Build": ALL,
                  **_MARKETING},
@@ -136,6 +142,11 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("crossSellList", "product"), ("crossSellList", "channel"), ("crossSellList", "minScore"),
     ("crossSellList", "region"), ("crossSellList", "segment"), ("crossSellList", "first"),
     ("crossSellList", "after"),
+    # the audit log's filters: read by the privacy officer and admins, who read the whole log
+    ("auditLog", "key"), ("auditLog", "role"), ("auditLog", "customer"), ("auditLog", "action"),
+    ("auditLog", "from"), ("auditLog", "to"), ("auditLog", "first"), ("auditLog", "after"),
+    # an erasure names its customer by id and says why: the privacy role's alone
+    ("eraseCustomer", "customerId"), ("eraseCustomer", "reason"),
     *((mutation, argument) for mutation in ("recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
                                             "recordOfferResponse", "setConsent")
       for argument in ("idempotencyKey", "input")),

@@ -87,6 +87,7 @@ class GraphQLService:
                 context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)
                 if self.writeback is not None:
                     context.live = LiveEvents(self.writeback.reader, context.batch)
+                    context.ops = self.writeback.reader
                 result = execute(
                     self.schema, checked.document, context_value=context, variable_values=variables,
                     operation_name=operation, hide_suggestions=self.production, is_awaitable=_never,

@@ -60,7 +60,7 @@ audit_head = sa.Table(
 
 GENESIS = "0" * 64
 ACTIONS = ("profile_read", "list_row", "export_row", "key_created", "key_revoked", "erasure", "access_export",
-           "steward_override", "retention")
+           "steward_override", "retention", "audit_read")
 ACTIONS += ("lookup_miss",)  # the API: a customer lookup or search that found nobody (no key value kept)
 _FIELDS = ("seq", "at", "action", "key_id", "role", "customer_id", "detail", "prev_hash")
 

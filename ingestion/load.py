@@ -22,6 +22,7 @@ from rich.console import Console
 from hub.settings import Settings
 from ingestion import files as landing
 from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
+from ingestion.erasure import apply_tombstone
 from ingestion.ledger import FAILED, LOADED, REFUSED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
@@ -193,6 +194,7 @@ class _ContractRun:
         conflicts = self._insert_raw()
         for file, n in conflicts.items():  # quarantined after typing: the ledger counts them with the others
             read[file] = (read[file][0], read[file][1] + n)
+        apply_tombstone(con, self.settings, c, self.batch_id)  # an erased person stays erased
         names = "(" + ", ".join(sql_str(f.name) for f in chunk) + ")"
         loaded = dict(con.execute(
             f"select _file, count(*) from {c.raw_table} where _batch_id = ? and _file in {names} group by _file",

@@ -56,6 +56,7 @@ ENTRY_QUERIES = {
     "staffingPlan": '{ staffingPlan(date: "2026-04-01", queue: "service") { date } }',
     "forecastAccuracy": "{ forecastAccuracy { modelName } }",
     "crossSellList": '{ crossSellList(product: "parts") { pageInfo { hasNextPage } } }',
+    "auditLog": "{ auditLog(first: 1) { pageInfo { hasNextPage } } }",
 }
 
 
