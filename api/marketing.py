@@ -26,9 +26,9 @@ from sqlalchemy.engine import Engine
 
 from api.consents import changed_since_publish
 from api.store import Reader
+from hub.vocabulary import CONSENT_CHANNELS as CHANNELS
+from hub.vocabulary import PRODUCTS
 
-PRODUCTS = ("extended_warranty", "maintenance_package", "telematics_subscription", "financing", "parts")
-CHANNELS = ("sms", "phone", "email", "wechat", "app")
 MAX_PAGE = 500
 CSV_COLUMNS = ("rank_score", "customer_id", "product", "propensity", "expected_value_cny", "channel", "region",
                "segment", "lifecycle_stage", "phone_masked", "reasons")

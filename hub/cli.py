@@ -43,6 +43,20 @@ def info() -> None:
     typer.echo(f"truth_dir: {settings.truth_dir}")
 
 
+@app.command()
+def vocabulary(
+    write_seed: bool = typer.Option(False, "--write-seed", help="rewrite the dbt seed from hub/vocabulary.py"),
+) -> None:
+    """List the hub's vocabulary (every closed list of values, hub/vocabulary.py), one domain a line."""
+    from hub import vocabulary as vocab
+
+    if write_seed:
+        typer.echo(f"wrote {vocab.write_seed()}")
+        return
+    for domain, values in vocab.DOMAINS.items():
+        typer.echo(f"{domain}: {', '.join(values)}")
+
+
 app.add_typer(audit_cli.app, name="audit")
 
 
