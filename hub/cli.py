@@ -57,6 +57,20 @@ def vocabulary(
         typer.echo(f"{domain}: {', '.join(values)}")
 
 
+@app.command()
+def kpis(
+    write_macro: bool = typer.Option(False, "--write-macro", help="rewrite the dbt macro kpi() from hub/kpis.py"),
+) -> None:
+    """List the KPI registry (hub/kpis.py): each ratio KPI with its numerator and denominator."""
+    from hub import kpis as registry
+
+    if write_macro:
+        typer.echo(f"wrote {registry.write_macro()}")
+        return
+    for kpi in registry.KPIS.values():
+        typer.echo(f"{kpi.name} = {kpi.numerator} / {kpi.denominator}: {kpi.definition}")
+
+
 app.add_typer(audit_cli.app, name="audit")
 
 
