@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hub import vocabulary as vocab
+from hub.writeback import vocabulary as wb
 from hub.writeback.events import SPECS as WRITEBACK_RULES
 from hub.writeback.events import WHEN as WRITEBACK_WHEN
-from hub.writeback import vocabulary as wb
 
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
 Normaliser = Literal["phone", "email", "vin", "id_card"]
