@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from api import profiles
 from api.store import Reader
 from api.writeback import published_seq
+from hub import contactability
 from hub.writeback import fold
 from hub.writeback import vocabulary
 from hub.writeback.store import customer_events, kind_events
@@ -35,7 +36,7 @@ def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel:
     answers = {}
     for customer_id in ids:
         merged = fold.consents(served.get(customer_id, []), by_customer.get(customer_id, []))
-        answers[customer_id] = any(c["channel"] == channel and c["purpose"] == purpose and c["isGranted"] for c in merged)
+        answers[customer_id] = contactability.is_granted(merged, channel, purpose)
     return answers
 
 

@@ -1,7 +1,8 @@
 """Service layer of the contact-centre KPIs, the staffing plan and forecast accuracy.
 
 Reads the published tables queue_intervals, queue_days, interval_forecasts and
-forecast_accuracy. Roll-ups sum numerators and denominators, then divide; staffing is
+forecast_accuracy. Each KPI's numerator and denominator come from the KPI registry
+(hub/kpis.py); roll-ups sum both, then divide; staffing is
 hub.erlang on the published forecast, for the caller's target."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from api.profiles import BadArgument
 from api.store import Reader
 from hub import erlang
 from hub.erlang import required_agents
+from hub.kpis import QUEUE_KPIS, ratio
 
 MAX_INTERVAL_DAYS = 31
 MAX_DAYS = 400
@@ -25,10 +27,18 @@ PLAN_RANGES = {
     "shrinkage": erlang.SHRINKAGE_RANGE,
 }
 
-_COUNTS = ("offered_calls", "answered_calls", "abandoned_calls", "short_abandoned_calls",
-           "answered_within_service_level_calls", "service_level_base_calls", "counted_abandoned_calls",
-           "answered_wait_seconds", "handle_seconds", "staffed_seconds")
-_CALL_COUNTS = ("first_contact_resolved_calls", "fcr_eligible_calls", "satisfied_responses", "survey_responses")
+# the KPIs' numerators and denominators come from the KPI registry (hub/kpis.py)
+_INTERVAL_KPIS = tuple(k for k in QUEUE_KPIS if k.per_interval)
+_CALL_KPIS = tuple(k for k in QUEUE_KPIS if not k.per_interval)
+
+
+def _columns(kpis) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for k in kpis for c in (k.numerator, k.denominator)))
+
+
+_COUNTS = tuple(dict.fromkeys(("offered_calls", "answered_calls", "abandoned_calls", "short_abandoned_calls",
+                               *_columns(_INTERVAL_KPIS))))
+_CALL_COUNTS = tuple(c for c in _columns(_CALL_KPIS) if c not in _COUNTS)
 
 
 def _sums(columns: tuple[str, ...]) -> str:
@@ -71,10 +81,9 @@ def _timestamp(value: object) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def _ratio(numerator, denominator) -> dict:
-    numerator, denominator = float(numerator or 0), float(denominator or 0)
-    return {"value": numerator / denominator if denominator else None, "numerator": numerator,
-            "denominator": denominator}
+def _ratio(kpi, row: dict) -> dict:
+    numerator, denominator = float(row[kpi.numerator] or 0), float(row[kpi.denominator] or 0)
+    return {"value": ratio(kpi, numerator, denominator), "numerator": numerator, "denominator": denominator}
 
 
 def _row(grain: str, row: dict) -> dict:
@@ -86,16 +95,9 @@ def _row(grain: str, row: dict) -> dict:
         "queue": row["queue_name"], "grain": grain, "periodStart": start, "date": day,
         "offered": int(row["offered_calls"] or 0), "answered": int(row["answered_calls"] or 0),
         "abandoned": int(row["abandoned_calls"] or 0), "shortAbandoned": int(row["short_abandoned_calls"] or 0),
-        "serviceLevel": _ratio(row["answered_within_service_level_calls"], row["service_level_base_calls"]),
-        "abandonRate": _ratio(row["counted_abandoned_calls"], row["service_level_base_calls"]),
-        "averageSpeedOfAnswer": _ratio(row["answered_wait_seconds"], row["answered_calls"]),
-        "averageHandleTime": _ratio(row["handle_seconds"], row["answered_calls"]),
-        "occupancy": _ratio(row["handle_seconds"], row["staffed_seconds"]),
-        "firstContactResolution": None, "csat": None,
     }
-    if grain != "INTERVAL":
-        out["firstContactResolution"] = _ratio(row["first_contact_resolved_calls"], row["fcr_eligible_calls"])
-        out["csat"] = _ratio(row["satisfied_responses"], row["survey_responses"])
+    for kpi in QUEUE_KPIS:  # call-level KPIs (FCR, CSAT) exist per day and longer only
+        out[kpi.api_field] = _ratio(kpi, row) if kpi.per_interval or grain != "INTERVAL" else None
     return out
 
 

@@ -1,13 +1,16 @@
-"""Marketers' cross-sell lists: the ONE eligibility rule, shared by GraphQL and both CSV exports.
+"""Marketers' cross-sell lists, shared by GraphQL and both CSV exports.
 
-A customer is on a list for (product, channel) only when all of these hold in the served
-consents (fct_consents, the latest event per customer, channel and purpose), with the
-consents the contact engine wrote back since the build folded on top (api.consents):
+A customer is on a list for (product, channel) only when they are eligible for marketing
+on that channel by the consent rule (hub/contactability.py, the mart fct_contactability):
 
 - marketing consent on that channel is granted (missing or withdrawn: never listed);
 - they have not opted out of personalised marketing on any channel (PIPL art. 24: the
   list is ranked by a model of the person, which is personalised marketing);
-- they do not hold the product already.
+
+and they do not hold the product already. The list query applies the rule to the served
+consents (customer_consents; the serving store has no fct_contactability yet, a test checks
+the two agree on the demo), then hub.contactability.is_eligible to the customers whose
+consent the contact engine wrote back since the build (api.consents).
 
 Rows are ranked by list_score = propensity x expected 12-month value; each says why it was
 chosen. Contact details: the masked primary phone only (marketers never see full numbers).
@@ -26,9 +29,10 @@ from sqlalchemy.engine import Engine
 
 from api.consents import changed_since_publish
 from api.store import Reader
+from hub import contactability
+from hub.vocabulary import CONSENT_CHANNELS as CHANNELS
+from hub.vocabulary import PRODUCTS
 
-PRODUCTS = ("extended_warranty", "maintenance_package", "telematics_subscription", "financing", "parts")
-CHANNELS = ("sms", "phone", "email", "wechat", "app")
 MAX_PAGE = 500
 CSV_COLUMNS = ("rank_score", "customer_id", "product", "propensity", "expected_value_cny", "channel", "region",
                "segment", "lifecycle_stage", "phone_masked", "reasons")
@@ -44,12 +48,12 @@ where x.product = :product
   {filters}
   and exists (
       select 1 from customer_consents c
-      where c.customer_id = x.customer_id and c.consent_channel = :channel and c.consent_purpose = 'marketing'
+      where c.customer_id = x.customer_id and c.consent_channel = :channel and c.consent_purpose = :marketing
         and c.is_granted
   )
   and not exists (
       select 1 from customer_consents o
-      where o.customer_id = x.customer_id and o.consent_purpose = 'personalised_marketing' and not o.is_granted
+      where o.customer_id = x.customer_id and o.consent_purpose = :personalised and not o.is_granted
   )
   and (x.list_score < :after_score or (x.list_score = :after_score and x.customer_id > :after_id))
 order by x.list_score desc, x.customer_id
@@ -105,13 +109,6 @@ def reasons(row: dict, channel: str) -> list[str]:
     return out
 
 
-def _eligible_now(consents: list, channel: str) -> bool:
-    """The rule above on a customer's consents as they stand now (served + write-backs)."""
-    granted = any(c["channel"] == channel and c["purpose"] == "marketing" and c["isGranted"] for c in consents)
-    opted_out = any(c["purpose"] == "personalised_marketing" and not c["isGranted"] for c in consents)
-    return granted and not opted_out
-
-
 def cross_sell_page(
     con: Reader, product: str, channel: str = "sms", min_score: float = 0.0, region: str | None = None,
     segment: str | None = None, first: int = 50, after: str | None = None, ops: Engine | None = None,
@@ -126,9 +123,11 @@ def cross_sell_page(
     page: list[dict] = []
     while True:
         params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
-                  "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1}
+                  "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1,
+                  "marketing": contactability.MARKETING, "personalised": contactability.PERSONALISED_MARKETING}
         rows = con.rows(_sql(region is not None, segment is not None), params)
-        page += [r for r in rows if r["customerId"] not in changed or _eligible_now(changed[r["customerId"]], channel)]
+        page += [r for r in rows if r["customerId"] not in changed
+                 or contactability.is_eligible(changed[r["customerId"]], channel, contactability.MARKETING)]
         if len(page) > first or len(rows) <= first:
             break
         after_score, after_id = rows[-1]["score"], rows[-1]["customerId"]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hub import vocabulary
 from hub.settings import get_settings
 
 app = typer.Typer(name="marketing", help="Consent-aware cross-sell lists (docs/marketing.md).", no_args_is_help=True)
@@ -14,12 +15,11 @@ app = typer.Typer(name="marketing", help="Consent-aware cross-sell lists (docs/m
 
 @app.command()
 def export(
-    product: Annotated[str, typer.Option(help="extended_warranty, maintenance_package, telematics_subscription, "
-                                               "financing or parts")],
-    channel: Annotated[str, typer.Option(help="sms, phone, email, wechat or app")] = "sms",
+    product: Annotated[str, typer.Option(help=" or ".join(vocabulary.PRODUCTS))],
+    channel: Annotated[str, typer.Option(help=" or ".join(vocabulary.CONSENT_CHANNELS))] = "sms",
     min_score: Annotated[float, typer.Option(help="lowest propensity listed (0..1)")] = 0.0,
     region: Annotated[str | None, typer.Option(help="the customer's province, e.g. 山东省")] = None,
-    segment: Annotated[str | None, typer.Option(help="retail, vip, small_fleet or large_fleet")] = None,
+    segment: Annotated[str | None, typer.Option(help=" or ".join(vocabulary.SEGMENTS))] = None,
 ) -> None:
     """Write the eligible customers for PRODUCT, ranked by propensity x value, as CSV to stdout."""
     from api.audit import audited_rows

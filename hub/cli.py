@@ -45,6 +45,34 @@ def info() -> None:
     typer.echo(f"truth_dir: {settings.truth_dir}")
 
 
+@app.command()
+def vocabulary(
+    write_seed: bool = typer.Option(False, "--write-seed", help="rewrite the dbt seed from hub/vocabulary.py"),
+) -> None:
+    """List the hub's vocabulary (every closed list of values, hub/vocabulary.py), one domain a line."""
+    from hub import vocabulary as vocab
+
+    if write_seed:
+        typer.echo(f"wrote {vocab.write_seed()}")
+        return
+    for domain, values in vocab.DOMAINS.items():
+        typer.echo(f"{domain}: {', '.join(values)}")
+
+
+@app.command()
+def kpis(
+    write_macro: bool = typer.Option(False, "--write-macro", help="rewrite the dbt macro kpi() from hub/kpis.py"),
+) -> None:
+    """List the KPI registry (hub/kpis.py): each ratio KPI with its numerator and denominator."""
+    from hub import kpis as registry
+
+    if write_macro:
+        typer.echo(f"wrote {registry.write_macro()}")
+        return
+    for kpi in registry.KPIS.values():
+        typer.echo(f"{kpi.name} = {kpi.numerator} / {kpi.denominator}: {kpi.definition}")
+
+
 app.add_typer(audit_cli.app, name="audit")
 
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hub.calendar import TIMEZONE
+from hub import vocabulary as vocab
 from hub.writeback import vocabulary as wb
+from hub.writeback.events import SPECS as WRITEBACK_RULES
+from hub.writeback.events import WHEN as WRITEBACK_WHEN
 
 FieldType = Literal["string", "int", "float", "decimal", "date", "timestamp", "bool"]
 Normaliser = Literal["phone", "email", "vin", "id_card"]
@@ -100,42 +103,8 @@ def _f(name: str, type: FieldType = "string", **kw) -> Field:  # noqa: A002 - mi
     return Field(name=name, type=type, **kw)
 
 
-PRODUCTS = (
-    "vehicle",
-    "extended_warranty",
-    "maintenance_package",
-    "telematics_subscription",
-    "financing",
-    "parts",
-)
-CHANNELS = ("sms", "phone", "email", "wechat", "app")
-PURPOSES = ("service", "marketing", "personalised_marketing", "data_sharing")
-QUEUES = ("sales", "service", "repair", "rescue", "complaints", "fleet", "vip")
-WORK_ORDER_CATEGORIES = ("consultation", "complaint", "repair", "rescue")
-WORK_ORDER_STAGES = (
-    "created",
-    "dispatched",
-    "accepted",
-    "on_site",
-    "resolved",
-    "closed",
-    "callback",
-    "reopened",
-)
-PRIORITIES = ("P1", "P2", "P3", "P4")
-COMPONENTS = (
-    "engine",
-    "fuel_system",
-    "aftertreatment",
-    "transmission",
-    "brakes",
-    "electrical",
-    "cooling",
-    "turbocharger",
-    "axle",
-    "cab",
-)
-TELEMATICS_EVENT_TYPES = ("fault_raised", "fault_cleared", "harsh_braking", "over_speed", "overload")
+# the allowed values are the hub's one vocabulary (hub.vocabulary); QUEUES is also the simulator's
+QUEUES = vocab.QUEUES
 
 CONTRACTS: tuple[Contract, ...] = (
     # ---------------------------------------------------------------- CRM
@@ -149,9 +118,9 @@ CONTRACTS: tuple[Contract, ...] = (
         key=("customer_id", "updated_at"),
         fields=(
             _f("customer_id", required=True, max_length=32, description="CRM customer id"),
-            _f("customer_type", required=True, allowed=("person", "fleet")),
+            _f("customer_type", required=True, allowed=vocab.CUSTOMER_TYPES),
             _f("name", required=True, pii=True, max_length=100, description="person or company name"),
-            _f("gender", allowed=("M", "F", "U")),
+            _f("gender", allowed=vocab.GENDERS),
             _f("birth_date", "date", pii=True),
             _f("id_card_no", normalise="id_card", pii=True, description="resident id card (persons)"),
             _f("company_reg_no", max_length=32, description="unified social credit code (fleets)"),
@@ -159,7 +128,7 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("city", max_length=40),
             _f("address", pii=True, max_length=200),
             _f("postcode", max_length=12, description="postal code as exported (CN: 6 digits); optional"),
-            _f("segment", allowed=("retail", "small_fleet", "large_fleet", "vip")),
+            _f("segment", allowed=vocab.SEGMENTS),
             _f("registered_at", "timestamp", description="optional: some CRMs do not export it"),
             _f("updated_at", "timestamp", required=True),
         ),
@@ -174,7 +143,7 @@ CONTRACTS: tuple[Contract, ...] = (
         fields=(
             _f("customer_id", required=True, max_length=32),
             _f("phone", required=True, normalise="phone", pii=True, max_length=40),
-            _f("phone_label", allowed=("mobile", "home", "work", "switchboard", "other")),
+            _f("phone_label", allowed=vocab.PHONE_LABELS),
             _f("is_primary", "bool"),
             _f("updated_at", "timestamp", required=True),
         ),
@@ -205,8 +174,8 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("model_name", max_length=60),
             _f("build_batch", required=True, max_length=20),
             _f("build_date", "date", required=True),
-            _f("engine_type", allowed=("diesel", "gas", "electric", "hybrid")),
-            _f("route_type", allowed=("urban", "regional", "long_haul", "construction")),
+            _f("engine_type", allowed=vocab.ENGINE_TYPES),
+            _f("route_type", allowed=vocab.ROUTE_TYPES),
         ),
     ),
     Contract(
@@ -237,11 +206,11 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("purchase_id", required=True, max_length=32),
             _f("customer_id", required=True, max_length=32),
             _f("vin", normalise="vin"),
-            _f("product", required=True, allowed=PRODUCTS),
+            _f("product", required=True, allowed=vocab.PURCHASE_PRODUCTS),
             _f("amount_cny", "decimal", required=True, minimum=0, maximum=10_000_000),
             _f("purchased_at", "timestamp", required=True),
             _f("coverage_months", "int", minimum=0, maximum=120),
-            _f("channel", allowed=("dealer", "call_center", "app", "online", "field_sales")),
+            _f("channel", allowed=vocab.PURCHASE_CHANNELS),
         ),
     ),
     Contract(
@@ -253,11 +222,11 @@ CONTRACTS: tuple[Contract, ...] = (
         key=("customer_id", "channel", "purpose", "recorded_at"),
         fields=(
             _f("customer_id", required=True, max_length=32),
-            _f("channel", required=True, allowed=CHANNELS),
-            _f("purpose", required=True, allowed=PURPOSES),
-            _f("consent_status", required=True, allowed=("granted", "withdrawn")),
+            _f("channel", required=True, allowed=vocab.CONSENT_CHANNELS),
+            _f("purpose", required=True, allowed=vocab.CONSENT_PURPOSES),
+            _f("consent_status", required=True, allowed=vocab.CONSENT_STATUSES),
             _f("recorded_at", "timestamp", required=True),
-            _f("consent_source", allowed=("contract", "app", "call_center", "web", "dealer")),
+            _f("consent_source", allowed=vocab.CONSENT_SOURCES),
         ),
     ),
     # ---------------------------------------------------------------- ACD / CTI
@@ -272,7 +241,7 @@ CONTRACTS: tuple[Contract, ...] = (
         fields=(
             _f("call_id", required=True, max_length=40),
             _f("leg_no", "int", required=True, minimum=1, maximum=20),
-            _f("direction", required=True, allowed=("inbound", "outbound")),
+            _f("direction", required=True, allowed=vocab.DIRECTIONS),
             _f("ani", normalise="phone", pii=True, max_length=40, description="caller number"),
             _f("dnis", max_length=40, description="dialled number"),
             _f("ivr_path", max_length=100),
@@ -288,7 +257,7 @@ CONTRACTS: tuple[Contract, ...] = (
             _f(
                 "disposition",
                 required=True,
-                allowed=("answered", "abandoned", "transferred", "ivr_only", "callback_requested", "no_answer"),
+                allowed=vocab.CALL_DISPOSITIONS,
             ),
             _f("transfer_to_queue", allowed=QUEUES),
             _f("acd_node", max_length=20, description="ACD server that recorded the leg"),
@@ -343,14 +312,14 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("contact_phone", normalise="phone", pii=True, max_length=40),
             _f("vin", normalise="vin"),
             _f("call_id", max_length=40, description="call that raised it"),
-            _f("category", required=True, allowed=WORK_ORDER_CATEGORIES),
-            _f("priority", required=True, allowed=PRIORITIES),
-            _f("component", allowed=COMPONENTS),
+            _f("category", required=True, allowed=vocab.WORK_ORDER_CATEGORIES),
+            _f("priority", required=True, allowed=vocab.PRIORITIES),
+            _f("component", allowed=vocab.COMPONENTS),
             _f("fault_code", max_length=20, description="SPN-FMI, e.g. 110-0"),
             _f("fault_description", max_length=2000, description="free text, Chinese"),
             _f("region_office", max_length=40),
             _f("sla_hours", "int", minimum=1, maximum=720),
-            _f("status", required=True, allowed=WORK_ORDER_STAGES),
+            _f("status", required=True, allowed=vocab.WORK_ORDER_STAGES),
         ),
     ),
     Contract(
@@ -364,7 +333,7 @@ CONTRACTS: tuple[Contract, ...] = (
         fields=(
             _f("work_order_id", required=True, max_length=32),
             _f("seq", "int", required=True, minimum=1, maximum=1000),
-            _f("stage", required=True, allowed=WORK_ORDER_STAGES),
+            _f("stage", required=True, allowed=vocab.WORK_ORDER_STAGES),
             _f("stage_at", "timestamp", required=True),
             _f("engineer_id", max_length=20),
             _f("region_office", max_length=40),
@@ -409,7 +378,7 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("event_id", required=True, max_length=40),
             _f("vin", required=True, normalise="vin"),
             _f("event_at", "timestamp", required=True),
-            _f("event_type", required=True, allowed=TELEMATICS_EVENT_TYPES),
+            _f("event_type", required=True, allowed=vocab.TELEMATICS_EVENT_TYPES),
             _f("spn", "int", minimum=0, maximum=524_287),
             _f("fmi", "int", minimum=0, maximum=31),
             _f("value", "float", description="speed for over_speed, load t for overload, g for braking"),
@@ -424,7 +393,7 @@ SOURCES = ("crm", "acd", "ticketing", "telematics")
 # ---------------------------------------------------------------- ops (contact-engine write-backs)
 # Not an upstream export: ingestion.ops_export writes the ops store's event log into
 # landing/ops/ as JSONL, one file per entity and seq range, checked by these contracts like
-# any export (the same vocabulary the API validated with, hub.writeback.vocabulary).
+# any export: their fields derive from the write-back rules the API validated with.
 OPS_SOURCE = "ops"
 _OPS_EVENT = (
     _f("seq", "int", required=True, minimum=1, description="position in the ops event log"),
@@ -432,24 +401,37 @@ _OPS_EVENT = (
     _f("customer_id", required=True, max_length=64, description="unified customer id (not a CRM id)"),
     _f("recorded_at", "timestamp", required=True),
 )
+_RULE_TYPES: dict[str, FieldType] = {"string": "string", "int": "int", "datetime": "timestamp", "vin": "string",
+                                     "parts": "string"}
+
+
+def _from_rules(kind: str, skip: tuple[str, ...] = ("customer_id",), only: tuple[str, ...] | None = None,
+                rename: dict[str, str] | None = None, optional: tuple[str, ...] = ()) -> tuple[Field, ...]:
+    """An ops entity's fields derived from the write-back rules the API validated the
+    mutation with (hub.writeback.events.SPECS, WRITEBACK_RULES here): the same columns, types, allowed values,
+    lengths and ranges, checked again when the export is ingested. The event's time is
+    required (the API fills it in when the caller does not); `optional` relaxes fields one
+    entity shares with another kind that lacks them; VINs are normalised, not masked."""
+    out = []
+    for rule in WRITEBACK_RULES[kind]:
+        if rule.column in skip or (only is not None and rule.column not in only):
+            continue
+        name = (rename or {}).get(rule.column, rule.column)
+        required = (rule.required or WRITEBACK_WHEN.get(kind) == rule.column) and name not in optional
+        out.append(Field(name=name, type=_RULE_TYPES[rule.kind], required=required, allowed=rule.allowed,
+                         minimum=rule.minimum, maximum=rule.maximum, max_length=rule.max_length,
+                         normalise="vin" if rule.kind == "vin" else None, pii=rule.personal and rule.kind != "vin"))
+    return tuple(out)
+
+
+_WORK_ORDER_KEYS = ("work_order_id", "stage", "stage_at")
 OPS_CONTRACTS: tuple[Contract, ...] = (
     Contract(
         source="ops", entity="contacts", file_pattern="contacts_*.jsonl", format="jsonl", timezone="UTC",
         encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="Calls and chats written back by the contact engine (recordContact).",
         key=("event_id",),
-        fields=(
-            *_OPS_EVENT,
-            _f("channel", required=True, allowed=wb.CONTACT_CHANNELS),
-            _f("direction", required=True, allowed=wb.DIRECTIONS),
-            _f("disposition", required=True, allowed=wb.CONTACT_DISPOSITIONS),
-            _f("started_at", "timestamp", required=True),
-            _f("ended_at", "timestamp"),
-            _f("queue", allowed=wb.QUEUES),
-            _f("agent_id", max_length=20),
-            _f("contact_id", max_length=40),
-            _f("notes", max_length=2000, pii=True),
-        ),
+        fields=(*_OPS_EVENT, *_from_rules(wb.CONTACT)),
     ),
     Contract(
         source="ops", entity="work_order_changes", file_pattern="work_order_changes_*.jsonl", format="jsonl",
@@ -459,22 +441,10 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
         fields=(
             *_OPS_EVENT,
             _f("change_type", required=True, allowed=("opened", "advanced")),
-            _f("work_order_id", required=True, max_length=32),
-            _f("stage", required=True, allowed=tuple(wb.NEXT_STAGES)),
-            _f("stage_at", "timestamp", required=True),
-            _f("category", allowed=wb.WORK_ORDER_CATEGORIES),
-            _f("priority", allowed=wb.PRIORITIES),
-            _f("vin", normalise="vin"),
-            _f("component", allowed=wb.COMPONENTS),
-            _f("fault_code", max_length=20),
-            _f("description", max_length=2000, pii=True),
-            _f("region_office", max_length=40),
-            _f("sla_hours", "int", minimum=1, maximum=720),
-            _f("contact_id", max_length=40),
-            _f("engineer_id", max_length=20),
-            _f("parts", max_length=400),
-            _f("warehouse", max_length=40),
-            _f("resolution", max_length=2000, pii=True),
+            # an opened order's row carries its id and stage 'created' too (ingestion.ops_export.row)
+            *_from_rules(wb.WORK_ORDER_ADVANCED, only=_WORK_ORDER_KEYS),
+            *_from_rules(wb.WORK_ORDER_OPENED, optional=("category", "priority")),
+            *_from_rules(wb.WORK_ORDER_ADVANCED, skip=(*_WORK_ORDER_KEYS, "region_office")),
         ),
     ),
     Contract(
@@ -482,41 +452,22 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
         encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="CSAT of a contact and callback satisfaction of a work order (recordSurvey).",
         key=("event_id",),
-        fields=(
-            *_OPS_EVENT,
-            _f("survey_type", required=True, allowed=wb.SURVEY_TYPES),
-            _f("score", "int", required=True, minimum=1, maximum=5),
-            _f("contact_id", max_length=40),
-            _f("work_order_id", max_length=32),
-            _f("surveyed_at", "timestamp", required=True),
-        ),
+        fields=(*_OPS_EVENT, *_from_rules(wb.SURVEY)),
     ),
     Contract(
         source="ops", entity="offer_responses", file_pattern="offer_responses_*.jsonl", format="jsonl",
         timezone="UTC", encoding="utf-8",
         description="Answers to cross-sell offers (recordOfferResponse).",
         key=("event_id",),
-        fields=(
-            *_OPS_EVENT,
-            _f("product", required=True, allowed=wb.PRODUCTS),
-            _f("response", required=True, allowed=wb.OFFER_RESPONSES),
-            _f("channel", allowed=wb.CONSENT_CHANNELS),
-            _f("offer_id", max_length=40),
-            _f("responded_at", "timestamp", required=True),
-        ),
+        fields=(*_OPS_EVENT, *_from_rules(wb.OFFER_RESPONSE)),
     ),
     Contract(
         source="ops", entity="consents", file_pattern="consents_*.jsonl", format="jsonl", timezone="UTC",
         encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
         description="Consents granted or withdrawn through the contact engine (setConsent).",
         key=("event_id",),
-        fields=(
-            *_OPS_EVENT,
-            _f("channel", required=True, allowed=wb.CONSENT_CHANNELS),
-            _f("purpose", required=True, allowed=wb.CONSENT_PURPOSES),
-            _f("consent_status", required=True, allowed=wb.CONSENT_STATUSES),
-            _f("consent_source", allowed=wb.CONSENT_SOURCES),
-        ),
+        fields=(*_OPS_EVENT,
+                *_from_rules(wb.CONSENT, rename={"status": "consent_status", "source": "consent_source"})),
     ),
 )
 ALL_CONTRACTS = (*CONTRACTS, *OPS_CONTRACTS)

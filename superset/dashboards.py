@@ -9,10 +9,13 @@ numbers or id numbers reach Superset, and the connection hides the store from SQ
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import sys
 import uuid
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import yaml
 
@@ -24,18 +27,35 @@ def _uuid(kind: str, name: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{name}"))
 
 
+def _registry():
+    """hub/kpis.py, the KPI registry, loaded by path: Superset's virtualenv has no hub package
+    (the registry imports only the standard library)."""
+    if "hub_kpi_registry" not in sys.modules:
+        path = Path(__file__).resolve().parent.parent / "hub" / "kpis.py"
+        spec = importlib.util.spec_from_file_location("hub_kpi_registry", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["hub_kpi_registry"] = module  # dataclasses resolve their module by name
+        spec.loader.exec_module(module)
+    return sys.modules["hub_kpi_registry"]
+
+
+KPIS = _registry().KPIS
+
+
 def _ratio(numerator: str, denominator: str) -> str:
     return f"SUM({numerator}) * 1.0 / NULLIF(SUM({denominator}), 0)"
+
+
+def kpi_metrics(*names: str) -> dict[str, tuple[str, str]]:
+    """Dataset metrics of registry KPIs: the roll-up SUM(numerator) / SUM(denominator)."""
+    return {name: (_ratio(KPIS[name].numerator, KPIS[name].denominator), KPIS[name].d3_format) for name in names}
 
 
 # dataset -> (sql or None for the table itself, {column: type}, time column, {metric: (expression, d3 format)})
 CALL_METRICS = {
     "offered": ("SUM(offered_calls)", ",d"),
-    "service_level": (_ratio("answered_within_service_level_calls", "service_level_base_calls"), ".1%"),
-    "abandon_rate": (_ratio("counted_abandoned_calls", "service_level_base_calls"), ".1%"),
-    "asa_seconds": (_ratio("answered_wait_seconds", "answered_calls"), ".1f"),
-    "aht_seconds": (_ratio("handle_seconds", "answered_calls"), ".0f"),
-    "occupancy": (_ratio("handle_seconds", "staffed_seconds"), ".1%"),
+    **kpi_metrics("service_level", "abandon_rate", "average_speed_of_answer_seconds", "average_handle_seconds",
+                  "occupancy"),
 }
 DATASETS = {
     "queue_days": (None, {
@@ -47,8 +67,7 @@ DATASETS = {
         "satisfied_responses": "INTEGER", "survey_responses": "INTEGER",
     }, "call_date", {
         **CALL_METRICS,
-        "fcr": (_ratio("first_contact_resolved_calls", "fcr_eligible_calls"), ".1%"),
-        "csat": (_ratio("satisfied_responses", "survey_responses"), ".1%"),
+        **kpi_metrics("first_contact_resolution", "csat"),
     }),
     "interval_forecasts": (None, {
         "interval_date": "DATE", "queue_name": "STRING", "forecast_kind": "STRING", "forecast_calls": "FLOAT",
@@ -71,10 +90,7 @@ DATASETS = {
         "created": ("SUM(created_work_orders)", ",d"),
         "resolved": ("SUM(resolved_work_orders)", ",d"),
         "backlog": ("SUM(backlog_work_orders)", ",d"),
-        "sla_compliance": (_ratio("resolved_within_sla_work_orders", "resolved_work_orders"), ".1%"),
-        "reopen_rate": (_ratio("reopened_work_orders", "resolved_work_orders"), ".1%"),
-        "callback_satisfaction": (_ratio("callback_satisfied_responses", "callback_responses"), ".1%"),
-        "average_resolve_hours": (_ratio("resolve_hours", "resolved_work_orders"), ".1f"),
+        **kpi_metrics("sla_compliance", "reopen_rate", "callback_satisfaction", "average_resolve_hours"),
     }),
     "work_order_sla": (None, {
         "created_date": "DATE", "work_order_category": "STRING", "work_order_priority": "STRING",
@@ -96,7 +112,7 @@ DATASETS = {
         "engineers_on_duty": ("SUM(engineers_on_duty)", ",d"),
         "open_work_orders": ("SUM(open_work_orders)", ",d"),
         "overdue_work_orders": ("SUM(overdue_work_orders)", ",d"),
-        "open_per_engineer": (_ratio("open_work_orders", "engineers_on_duty"), ".2f"),
+        **kpi_metrics("open_work_orders_per_engineer"),
     }),
     # Lifecycle and field quality: the columns exist in every published store (null until
     # the lifecycle models publish), so these dashboards render from the first build.
@@ -175,16 +191,16 @@ DASHBOARDS = {
     "executive-overview": ("Executive overview", [
         [big_number("Service level (80/20 target)", "queue_days", "service_level"),
          big_number("Abandonment", "queue_days", "abandon_rate"),
-         big_number("ASA (s)", "queue_days", "asa_seconds")],
-        [big_number("AHT (s)", "queue_days", "aht_seconds"),
-         big_number("First-contact resolution", "queue_days", "fcr"),
+         big_number("ASA (s)", "queue_days", "average_speed_of_answer_seconds")],
+        [big_number("AHT (s)", "queue_days", "average_handle_seconds"),
+         big_number("First-contact resolution", "queue_days", "first_contact_resolution"),
          big_number("CSAT", "queue_days", "csat")],
         [daily_line("Service level by day", "queue_days", ["service_level"]),
          daily_line("Volume vs forecast", "interval_forecasts", ["actual_calls", "forecast_calls"])],
         [daily_line("Staffing: required vs answering agent-hours", "interval_forecasts",
                     ["required_agent_hours", "scheduled_agent_hours", "answering_agent_hours"]),
          table("KPIs by queue", "queue_days", ["queue_name"],
-               ["offered", "service_level", "abandon_rate", "asa_seconds", "aht_seconds", "fcr", "csat"])],
+               ["offered", "service_level", "abandon_rate", "average_speed_of_answer_seconds", "average_handle_seconds", "first_contact_resolution", "csat"])],
     ]),
     "work-orders": ("Work orders", [
         [big_number("SLA compliance", "work_order_days", "sla_compliance"),
@@ -198,7 +214,7 @@ DASHBOARDS = {
         [table("By region office", "work_order_days", ["region_office"],
                ["created", "resolved", "sla_compliance", "reopen_rate", "callback_satisfaction"]),
          table("Dispatch: engineers on duty and open workload", "region_workload", ["region_office"],
-               ["engineers_on_duty", "open_work_orders", "overdue_work_orders", "open_per_engineer"])],
+               ["engineers_on_duty", "open_work_orders", "overdue_work_orders", "open_work_orders_per_engineer"])],
     ]),
     "customer-lifecycle": ("Customer lifecycle", [
         [pie("Customers by lifecycle stage", "customer_lifecycle", "lifecycle_stage", "customers"),

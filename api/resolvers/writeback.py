@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.limits import LIST_SIZES
+from hub import contactability
 from hub.writeback import fold
 from hub.writeback import vocabulary as v
 
@@ -31,7 +32,7 @@ def has_marketing_consent(root, info):
     if not context.live.of(root["id"]):
         return root["hasMarketingConsent"]
     served = context.batch.rows("consents", root["id"])
-    return fold.has_marketing_consent(fold.consents(served, context.live.of(root["id"])))
+    return contactability.has_marketing_consent(fold.consents(served, context.live.of(root["id"])))
 
 
 def open_work_order_count(root, info):

@@ -79,7 +79,7 @@ SPECS: dict[str, tuple[Rule, ...]] = {
     ),
     v.WORK_ORDER_ADVANCED: (
         _r("workOrderId", required=True, max_length=32),
-        _r("stage", required=True, allowed=tuple(v.NEXT_STAGES)),
+        _r("stage", required=True, allowed=v.WORK_ORDER_STAGES),
         _r("stageAt", "datetime"),
         _r("engineerId", max_length=20),
         _r("regionOffice", max_length=40),
@@ -112,7 +112,7 @@ SPECS: dict[str, tuple[Rule, ...]] = {
     ),
 }
 # when the event happened, if the caller did not say: when it was recorded
-_WHEN = {v.WORK_ORDER_ADVANCED: "stage_at", v.SURVEY: "surveyed_at", v.OFFER_RESPONSE: "responded_at"}
+WHEN = {v.WORK_ORDER_ADVANCED: "stage_at", v.SURVEY: "surveyed_at", v.OFFER_RESPONSE: "responded_at"}
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,8 @@ def prepare(kind: str, raw: dict[str, Any], now: datetime) -> Prepared:
         if name not in known:
             raise InvalidWriteBack(f"input.{name}", f"is not a field of {kind}")
     payload = {rule.column: _check(rule, raw.get(rule.name), now) for rule in rules}
-    if kind in _WHEN and payload[_WHEN[kind]] is None:
-        payload[_WHEN[kind]] = _iso(now)
+    if kind in WHEN and payload[WHEN[kind]] is None:
+        payload[WHEN[kind]] = _iso(now)
     _cross_checks(kind, payload)
     return Prepared(kind, payload.get("customer_id"), payload, request_hash(kind, raw))
 

@@ -47,11 +47,6 @@ def consents(served: list[Mapping], events: Iterable[Mapping]) -> list[Mapping]:
     return sorted(current.values(), key=lambda c: (c["purpose"], c["channel"]))
 
 
-def has_marketing_consent(merged: Iterable[Mapping]) -> bool:
-    """As customer_profile: some channel's consent for purpose 'marketing' is granted."""
-    return any(c["purpose"] == "marketing" and c["isGranted"] for c in merged)
-
-
 def offer_responses(served: list[Mapping], events: Iterable[Mapping]) -> list[Mapping]:
     live = [
         {"product": e["payload"]["product"], "response": e["payload"]["response"], "channel": e["payload"]["channel"],

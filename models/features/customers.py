@@ -14,7 +14,8 @@ import duckdb
 import pandas as pd
 
 # after-sales products a customer can be offered (vehicles are sold by dealers, not by us)
-PRODUCTS = ("extended_warranty", "maintenance_package", "telematics_subscription", "financing", "parts")
+from hub.vocabulary import PRODUCTS
+
 SERVICE_TAU_DAYS = 60
 REPAIR_TAU_DAYS = 90
 

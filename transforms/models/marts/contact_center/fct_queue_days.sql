@@ -1,6 +1,6 @@
 -- One row per queue and Beijing day: the interval counts summed (so the day and its
 -- intervals always agree), plus first-contact resolution and CSAT, which belong to calls
--- rather than intervals. Ratios as in fct_queue_intervals; FCR and CSAT per docs/design.md:
+-- rather than intervals. Ratios from the KPI registry (hub/kpis.py, macro kpi()); FCR and CSAT per docs/design.md:
 --   FCR  = answered calls of identified customers not followed on the same issue within
 --          7 days / answered calls of identified customers
 --   CSAT = survey answers 4-5 / survey answers
@@ -26,7 +26,10 @@ interval_sums as (
         {{ total('answered_within_service_level_calls') }} as answered_within_service_level_calls,
         {{ total('answered_wait_seconds') }} as answered_wait_seconds,
         {{ total('handle_seconds') }} as handle_seconds,
-        {{ total('staffed_seconds') }} as staffed_seconds
+        {{ total('staffed_seconds') }} as staffed_seconds,
+        -- the KPI bases (hub/kpis.py)
+        {{ total('service_level_base_calls') }} as service_level_base_calls,
+        {{ total('counted_abandoned_calls') }} as counted_abandoned_calls
     from intervals
     group by queue_name, interval_date
 ),
@@ -58,26 +61,26 @@ final as (
         interval_sums.transferred_calls,
         -- service level
         interval_sums.answered_within_service_level_calls,
-        interval_sums.offered_calls - interval_sums.short_abandoned_calls as service_level_base_calls,
-        {{ ratio('interval_sums.answered_within_service_level_calls', 'interval_sums.offered_calls - interval_sums.short_abandoned_calls') }} as service_level,
+        interval_sums.service_level_base_calls,
+        {{ kpi('service_level', 'interval_sums') }} as service_level,
         -- abandonment
-        interval_sums.abandoned_calls - interval_sums.short_abandoned_calls as counted_abandoned_calls,
-        {{ ratio('interval_sums.abandoned_calls - interval_sums.short_abandoned_calls', 'interval_sums.offered_calls - interval_sums.short_abandoned_calls') }} as abandon_rate,
+        interval_sums.counted_abandoned_calls,
+        {{ kpi('abandon_rate', 'interval_sums') }} as abandon_rate,
         -- speed of answer, handle time, occupancy
         interval_sums.answered_wait_seconds,
-        {{ ratio('interval_sums.answered_wait_seconds', 'interval_sums.answered_calls') }} as average_speed_of_answer_seconds,
+        {{ kpi('average_speed_of_answer_seconds', 'interval_sums') }} as average_speed_of_answer_seconds,
         interval_sums.handle_seconds,
-        {{ ratio('interval_sums.handle_seconds', 'interval_sums.answered_calls') }} as average_handle_seconds,
+        {{ kpi('average_handle_seconds', 'interval_sums') }} as average_handle_seconds,
         interval_sums.staffed_seconds,
-        {{ ratio('interval_sums.handle_seconds', 'interval_sums.staffed_seconds') }} as occupancy,
+        {{ kpi('occupancy', 'interval_sums') }} as occupancy,
         -- first-contact resolution
         call_sums.first_contact_resolved_calls,
         call_sums.fcr_eligible_calls,
-        {{ ratio('call_sums.first_contact_resolved_calls', 'call_sums.fcr_eligible_calls') }} as first_contact_resolution,
+        {{ kpi('first_contact_resolution', 'call_sums') }} as first_contact_resolution,
         -- satisfaction
         call_sums.satisfied_responses,
         call_sums.survey_responses,
-        {{ ratio('call_sums.satisfied_responses', 'call_sums.survey_responses') }} as csat
+        {{ kpi('csat', 'call_sums') }} as csat
     from interval_sums
     inner join call_sums
         on call_sums.queue_name = interval_sums.queue_name

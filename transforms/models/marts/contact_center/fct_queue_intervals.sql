@@ -34,6 +34,16 @@ aggregated as (
     group by queue_name, interval_start_at
 ),
 
+-- the KPI bases (hub/kpis.py names each KPI's numerator and denominator)
+counted as (
+    select
+        aggregated.*,
+        offered_calls - short_abandoned_calls as service_level_base_calls,
+        abandoned_calls - short_abandoned_calls as counted_abandoned_calls,
+        answering_agents * 1800 as staffed_seconds
+    from aggregated
+),
+
 final as (
     select
         -- ids
@@ -53,20 +63,20 @@ final as (
         answering_agents,
         -- service level
         answered_within_service_level_calls,
-        offered_calls - short_abandoned_calls as service_level_base_calls,
-        {{ ratio('answered_within_service_level_calls', 'offered_calls - short_abandoned_calls') }} as service_level,
+        service_level_base_calls,
+        {{ kpi('service_level') }} as service_level,
         -- abandonment
-        abandoned_calls - short_abandoned_calls as counted_abandoned_calls,
-        {{ ratio('abandoned_calls - short_abandoned_calls', 'offered_calls - short_abandoned_calls') }} as abandon_rate,
+        counted_abandoned_calls,
+        {{ kpi('abandon_rate') }} as abandon_rate,
         -- speed of answer and handle time
         answered_wait_seconds,
-        {{ ratio('answered_wait_seconds', 'answered_calls') }} as average_speed_of_answer_seconds,
+        {{ kpi('average_speed_of_answer_seconds') }} as average_speed_of_answer_seconds,
         handle_seconds,
-        {{ ratio('handle_seconds', 'answered_calls') }} as average_handle_seconds,
+        {{ kpi('average_handle_seconds') }} as average_handle_seconds,
         -- occupancy
-        answering_agents * 1800 as staffed_seconds,
-        {{ ratio('handle_seconds', 'answering_agents * 1800') }} as occupancy
-    from aggregated
+        staffed_seconds,
+        {{ kpi('occupancy') }} as occupancy
+    from counted
 )
 
 select * from final

@@ -71,7 +71,7 @@ duty_counts as (
     group by region_office
 ),
 
-final as (
+workload as (
     select
         -- ids
         regions.region_office,
@@ -85,13 +85,32 @@ final as (
         coalesce(open_counts.open_accepted, 0) as open_accepted,
         coalesce(open_counts.open_on_site, 0) as open_on_site,
         coalesce(open_counts.open_reopened, 0) as open_reopened,
-        {{ ratio('coalesce(open_counts.open_work_orders, 0)', 'coalesce(duty_counts.engineers_on_duty, 0)') }} as open_work_orders_per_engineer,
         -- timestamps
         as_of.as_of_at
     from regions
     cross join as_of
     left join open_counts on open_counts.region_office = regions.region_office
     left join duty_counts on duty_counts.region_office = regions.region_office
+),
+
+final as (
+    select
+        -- ids
+        region_office,
+        -- workload
+        engineers_on_duty,
+        open_work_orders,
+        unassigned_work_orders,
+        overdue_work_orders,
+        open_created,
+        open_dispatched,
+        open_accepted,
+        open_on_site,
+        open_reopened,
+        {{ kpi('open_work_orders_per_engineer') }} as open_work_orders_per_engineer,
+        -- timestamps
+        as_of_at
+    from workload
 )
 
 select * from final

@@ -102,16 +102,16 @@ final as (
         cast(backlog_work_orders as {{ dbt.type_bigint() }}) as backlog_work_orders,
         -- SLA compliance
         resolved_within_sla_work_orders,
-        {{ ratio('resolved_within_sla_work_orders', 'resolved_work_orders') }} as sla_compliance,
+        {{ kpi('sla_compliance') }} as sla_compliance,
         resolve_hours,
-        {{ ratio('resolve_hours', 'resolved_work_orders') }} as average_resolve_hours,
+        {{ kpi('average_resolve_hours') }} as average_resolve_hours,
         -- reopen rate
         reopened_work_orders,
-        {{ ratio('reopened_work_orders', 'resolved_work_orders') }} as reopen_rate,
+        {{ kpi('reopen_rate') }} as reopen_rate,
         -- callback satisfaction
         callback_satisfied_responses,
         callback_responses,
-        {{ ratio('callback_satisfied_responses', 'callback_responses') }} as callback_satisfaction
+        {{ kpi('callback_satisfaction') }} as callback_satisfaction
     from cumulated
 )
 

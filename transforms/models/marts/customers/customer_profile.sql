@@ -31,7 +31,7 @@ purchases as (
 ),
 
 consents as (
-    select * from {{ ref('fct_consents') }}
+    select * from {{ ref('fct_contactability') }}
 ),
 
 aliases as (
