@@ -6,6 +6,8 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV_BIN := .venv/bin
+GRAPHIQL_DIR := api/static/graphiql
+GRAPHIQL_ASSETS := $(GRAPHIQL_DIR)/graphiql.min.js
 HUB := $(VENV_BIN)/hub
 SEED ?= 42
 
@@ -31,7 +33,7 @@ $(UV):
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-install: .venv/.installed
+install: .venv/.installed $(GRAPHIQL_ASSETS)
 
 # System packages the tests and the demo need, from Debian's registry (skipped when present).
 install-system:
@@ -59,20 +61,23 @@ superset-install: $(SUPERSET_VENV)/.installed
 superset: install superset-install
 	scripts/superset.sh
 
-# GraphiQL's page loads React and GraphiQL from files in the repository (api/static/graphiql/,
-# committed: an offline contact center gets a working page). This refreshes them from the npm
-# registry at the versions of api/static/graphiql/package-lock.json (npm ci checks the hashes).
-GRAPHIQL_DIR := api/static/graphiql
-graphiql-assets:
+# GraphiQL's page loads React and GraphiQL from files the API serves itself (api/static/graphiql/),
+# never from a CDN: an offline contact center gets a working page. They are installed from the
+# npm registry at the versions of api/static/graphiql/package-lock.json (npm ci checks the
+# hashes), like the Python packages from PyPI; the repository holds only the lock and our code.
+$(GRAPHIQL_ASSETS): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.json
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	cp $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.json "$$tmp"/ && \
 	npm ci --prefix "$$tmp" --ignore-scripts --no-audit --no-fund --silent && \
 	m="$$tmp/node_modules" && \
 	cp "$$m/react/umd/react.production.min.js" "$$m/react-dom/umd/react-dom.production.min.js" \
-	   "$$m/graphiql/graphiql.min.js" "$$m/graphiql/graphiql.min.css" $(GRAPHIQL_DIR)/ && \
+	   "$$m/graphiql/graphiql.min.css" $(GRAPHIQL_DIR)/ && \
 	cp "$$m/react/LICENSE" $(GRAPHIQL_DIR)/LICENSE.react && cp "$$m/react-dom/LICENSE" $(GRAPHIQL_DIR)/LICENSE.react-dom && \
 	cp "$$m/graphiql/LICENSE" $(GRAPHIQL_DIR)/LICENSE.graphiql && \
-	echo "GraphiQL assets refreshed in $(GRAPHIQL_DIR)"
+	cp "$$m/graphiql/graphiql.min.js" $(GRAPHIQL_ASSETS) && \
+	echo "GraphiQL assets installed in $(GRAPHIQL_DIR)"
+
+graphiql-assets: $(GRAPHIQL_ASSETS)
 
 simulate: install
 	$(HUB) simulate --scale demo --seed $(SEED)
