@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import sqlalchemy as sa
 
 from hub.identifiers import hash_id_card
+from hub import warehouse
 from hub.settings import Settings
 
 _TOKEN = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+|[0-9a-f]{64}|[A-Za-z]{1,4}[0-9]{4,}")
@@ -109,7 +109,7 @@ class Scanner:
         return findings, scanned
 
     def scan_warehouse(self) -> list[Finding]:
-        con = duckdb.connect(str(self.settings.warehouse_path), read_only=True)
+        con = warehouse.connect(self.settings, read_only=True)
         try:
             columns = con.execute(
                 "select c.table_schema, c.table_name, c.column_name from information_schema.columns c "

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import sqlalchemy as sa
 
 from hub.settings import Settings
+from hub.warehouse import connect as warehouse_connect
 from orchestration.lib.publish.audit import PublishRefused, audit
 from orchestration.lib.publish.extract import Extract
 from orchestration.lib.publish.load import load_table, text_formats
@@ -49,7 +49,7 @@ def publish(settings: Settings, build_id: str | None = None, manifest_path: Path
     contract = serving_contract(manifest_path)
     build_id = build_id or uuid.uuid4().hex
     row_counts: dict[str, int] = {}
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as warehouse:
+    with warehouse_connect(settings, read_only=True) as warehouse:
         data = Extract(warehouse, contract)
 
         def load(con: sa.Connection) -> None:
