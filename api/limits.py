@@ -30,6 +30,7 @@ MAX_DEPTH = 8
 MAX_ALIASES = 10
 MAX_FIRST = 100
 MAX_COST = 2_000
+INTROSPECTION_DEPTH = 8
 # Aggregate rows (kpis, staffing intervals, alert series) are read pre-aggregated: they
 # have a budget of their own, so the largest DAY query (400 days, every queue, every field:
 # ~84,000) passes and 31 days at INTERVAL grain over every queue (~312,000) does not.
@@ -145,7 +146,10 @@ def _cost(selection_set: SelectionSetNode | None, walk: _Walk, depth: int, seen:
                 size = _kpi_rows(selection, walk)
             else:
                 size = first if first is not None else LIST_SIZES.get(name, 1)
-            inner = _cost(selection.selection_set, walk, depth + 1, seen)
+            # introspection (off in production) nests its type references deeper than any data
+            # query: GraphiQL's schema query is 13 levels; it gets INTROSPECTION_DEPTH extra
+            below = depth + 1 - (INTROSPECTION_DEPTH if depth == 1 and name in ("__schema", "__type") else 0)
+            inner = _cost(selection.selection_set, walk, below, seen)
             if name in AGGREGATE_LISTS:
                 total += 1
                 aggregate += size * (inner.cost + inner.aggregate)

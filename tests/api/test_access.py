@@ -86,3 +86,9 @@ def test_marketers_and_executives_look_no_customer_up(api, role):
         body = api(f"{{ customer({lookup}) {{ id }} }}", role=role).json()
         assert body.get("data") is None and "CU" not in str(body.get("data")), (role, lookup, body)
         assert body["errors"][0]["message"] == f"field Query.customer is not available to role {role}"
+
+
+def test_every_role_has_a_rate_limit():
+    from hub.settings import DEFAULT_RATE_LIMITS
+
+    assert set(DEFAULT_RATE_LIMITS) == set(ROLES)
