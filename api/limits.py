@@ -42,7 +42,9 @@ MAX_AGGREGATE_COST = 100_000
 LIST_SIZES = {
     "searchCustomers": 20, "crossSellList": 50, "fieldAlerts": 50, "similarCases": 5, "edges": 1,
     "vehicles": 20, "recentCalls": 10, "openWorkOrders": 20, "contacts": 10, "offerResponses": 10,
-    "failures": 100, "serviceHistory": 20,
+    "failures": 100, "serviceHistory": 20, "auditLog": 50,
+    # an erasure receipt: one row per store it checked (hub.privacy, a fixed list)
+    "stores": 20,
     # without `first`: enforced bounds
     "phones": 10, "consents": 20, "churnReasons": 5, "series": 366, "batches": 100, "regions": 100,
     # a vehicle's active fault codes and open field alerts (api.resolvers.service slices)
