@@ -280,7 +280,7 @@ class _ContractRun:
         )
         con.execute(
             f"""create or replace temp table _held as
-            select {keys}, {digest} as _h, _file, _line, _ingested_at from {c.raw_table}
+            select {", ".join(names)}, {digest} as _h, _file, _line, _ingested_at from {c.raw_table}
             semi join _contested using ({keys})"""
         )
         order = "window w as (partition by " + keys + " order by _file, _line)"
@@ -290,16 +290,18 @@ class _ContractRun:
             action = ("case when _h is not distinct from coalesce(lag(_h) over w, "
                       "(select l._h from _latest l where " + _same(c.key, "l", "x") + ")) "
                       "then 'duplicate' else 'load' end")
-            holder = "null"
+            holder = ("null::varchar", "null::bigint", "null::varchar")
         else:
             held = "exists (select 1 from _held h where " + _same(c.key, "h", "x")
             # The loaded version is the held one, or for a new key the chunk's first row.
             action = (f"case when not {held}) and row_number() over w = 1 then 'load' "
                       f"when {held} and h._h = x._h) then 'duplicate' "
                       f"when not {held}) and _h = first_value(_h) over w then 'duplicate' else 'conflict' end")
-            holder = ("coalesce((select h._file || ' line ' || h._line from _held h where "
-                      + _same(c.key, "h", "x") + " order by h._ingested_at, h._line limit 1), "
-                      "first_value(_file) over w || ' line ' || first_value(_line) over w)")
+            first = f"from _held h where {_same(c.key, 'h', 'x')} order by h._ingested_at, h._file, h._line limit 1"
+            # The loaded version a conflict is reported against: file, line, and where it is (_held or _cand)
+            holder = (f"coalesce((select h._file {first}), first_value(_file) over w)",
+                      f"coalesce((select h._line {first}), first_value(_line) over w)",
+                      f"case when {held}) then 'held' else 'cand' end")
         con.execute(
             f"""create or replace temp table _latest as
             select {keys}, _h from (
@@ -308,7 +310,8 @@ class _ContractRun:
         )
         con.execute(
             f"""create or replace temp table _decided as
-            select x.*, {action} as _action, {holder} as _holder,
+            select x.*, {action} as _action, {holder[0]} as _holder_file, {holder[1]} as _holder_line,
+                   {holder[2]} as _holder_in,
                    exists (select 1 from _held h where {_same(c.key, "h", "x")}) or row_number() over w > 1 as _later
             from _cand x {order}"""
         )
@@ -316,15 +319,26 @@ class _ContractRun:
             f"insert into {c.raw_table} ({targets}) select {', '.join(names)}, _file, _line, {stamp} "
             "from _decided where _action = 'load'"
         )
-        record = "to_json(struct_pack(" + ", ".join(f"{n} := {n}" for n in names) + "))::varchar"
+        record = "to_json(struct_pack(" + ", ".join(f"{n} := x.{n}" for n in names) + "))::varchar"
+        # Which stored columns differ from the loaded version: named, never shown (they may be personal).
+        differ = "list_filter([" + ", ".join(
+            f"case when x.{quote(name)} is distinct from v.{quote(name)} then {sql_str(name)} end" for name, _ in columns
+        ) + "], lambda s: s is not null)"
         con.execute(
             f"""insert into raw._quarantine
-            select {sql_str(self.batch_id)}, {sql_str(c.source)}, {sql_str(c.entity)}, _file, _line, null, null,
+            with loaded as (
+                select 'held' as _in, {", ".join(names)}, _file, _line from _held
+                union all select 'cand', {", ".join(names)}, _file, _line from _cand
+            )
+            select {sql_str(self.batch_id)}, {sql_str(c.source)}, {sql_str(c.entity)}, x._file, x._line, null, null,
                    'key_conflict',
-                   _file || ' line ' || _line || ': key ({", ".join(c.key)}) already loaded from ' || _holder
-                   || ' with other values; not loaded (policy conflict: a steward decides which is right) '
-                   || '(rule: key_conflict)', {record}
-            from _decided where _action = 'conflict'"""
+                   x._file || ' line ' || x._line || ': key ({", ".join(c.key)}) already loaded from '
+                   || x._holder_file || ' line ' || x._holder_line || ' with other values (in '
+                   || coalesce(array_to_string({differ}, ', '), '?')
+                   || '); not loaded (policy conflict: a steward decides which is right) (rule: key_conflict)', {record}
+            from _decided x left join loaded v on {_same(c.key, "v", "x")} and v._in = x._holder_in
+                 and v._file = x._holder_file and v._line = x._holder_line
+            where x._action = 'conflict'"""
         )
         conflicts = dict(con.execute(
             "select _file, count(*) from _decided where _action = 'conflict' group by all").fetchall())

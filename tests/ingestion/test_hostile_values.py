@@ -197,8 +197,8 @@ def test_a_changed_row_is_a_new_version_or_a_named_conflict_by_the_contracts_pol
         data_dir, "select line, rule, message, record from raw._quarantine where file = 'customers_20260101.csv'")
     assert (line, rule) == (4, "key_conflict")
     assert message == ("customers_20260101.csv line 4: key (customer_id, updated_at) already loaded from "
-                       "customers_20260101.csv line 2 with other values; not loaded (policy conflict: a steward "
-                       "decides which is right) (rule: key_conflict)")
+                       "customers_20260101.csv line 2 with other values (in segment); not loaded (policy "
+                       "conflict: a steward decides which is right) (rule: key_conflict)")
     assert json.loads(record)["segment"] == "vip"  # nothing lost: the refused version is kept whole
 
     # A re-sent file with one row changed, against the earlier load; an identical re-send under a new name.
@@ -213,7 +213,7 @@ def test_a_changed_row_is_a_new_version_or_a_named_conflict_by_the_contracts_pol
         == [("S2", 1, "surveys_20260102.csv")]  # S1 3 is the latest version already: a duplicate
     assert query(data_dir, "select line, message from raw._quarantine where file = 'customers_20260102.csv'") == [
         (3, "customers_20260102.csv line 3: key (customer_id, updated_at) already loaded from customers_20260101.csv "
-            "line 3 with other values; not loaded (policy conflict: a steward decides which is right) "
+            "line 3 with other values (in segment); not loaded (policy conflict: a steward decides which is right) "
             "(rule: key_conflict)")]
     assert query(data_dir, "select rows_read, rows_loaded, rows_quarantined, rows_duplicate, status from raw._ledger "
                            "where file = 'customers_20260102.csv'") == [(2, 0, 1, 1, "loaded_with_rejects")]
