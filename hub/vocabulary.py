@@ -34,6 +34,8 @@ SEGMENTS = ("retail", "small_fleet", "large_fleet", "vip")
 PHONE_LABELS = ("mobile", "home", "work", "switchboard", "other")
 ENGINE_TYPES = ("diesel", "gas", "electric", "hybrid")
 ROUTE_TYPES = ("urban", "regional", "long_haul", "construction")
+# where a customer is in their lifecycle (models/lifecycle/rules.py decides it)
+LIFECYCLE_STAGES = ("new", "active", "at_risk", "lapsed", "won_back")
 
 # ---------------------------------------------------------------- consent (PIPL)
 CONSENT_CHANNELS = ("sms", "phone", "email", "wechat", "app")
@@ -77,6 +79,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "phone_label": PHONE_LABELS,
     "engine_type": ENGINE_TYPES,
     "route_type": ROUTE_TYPES,
+    "lifecycle_stage": LIFECYCLE_STAGES,
     "consent_channel": CONSENT_CHANNELS,
     "consent_purpose": CONSENT_PURPOSES,
     "consent_status": CONSENT_STATUSES,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-STAGES = ("new", "active", "at_risk", "lapsed", "won_back")
+from hub.vocabulary import LIFECYCLE_STAGES as STAGES
 NEW_DAYS = 90
 QUIET_DAYS = 180
 AT_RISK_SHARE = 0.10

@@ -25,7 +25,7 @@ DOMAIN_LISTS = {values: domain for domain, values in vocabulary.DOMAINS.items()}
 def listed(description: str | None) -> list[str]:
     """The values a docstring lists: 'a, b or c (note): more' -> [a, b, c]."""
     head = re.sub(r"\([^)]*\)", "", (description or "").split(":")[0])
-    return [item.strip() for item in re.split(r",| or ", head) if item.strip()]
+    return [item.strip(" .") for item in re.split(r",| or ", head) if item.strip(" .")]
 
 
 def test_seed_is_written_from_the_module() -> None:
@@ -81,6 +81,7 @@ def test_sdl_docstrings_list_exactly_the_vocabulary() -> None:
             description = input_type.fields[rule.name].description
             assert listed(description) == expected, f"{input_type.name}.{rule.name}: {description!r}"
             checked += 1
+    assert listed(schema.get_type("Lifecycle").fields["stage"].description) == list(vocabulary.LIFECYCLE_STAGES)
     cross_sell = schema.query_type.fields["crossSellList"].args
     assert listed(cross_sell["product"].description) == list(vocabulary.PRODUCTS)
     assert listed(cross_sell["channel"].description) == list(vocabulary.CONSENT_CHANNELS)
