@@ -28,7 +28,7 @@ class RateLimit(BaseModel):
 DEFAULT_RATE_LIMITS = {
     "agent": RateLimit(per_second=5, burst=100, misses_per_minute=20),
     "contact_engine": RateLimit(per_second=200, burst=1_000, misses_per_minute=600),
-    "marketer": RateLimit(per_second=5, burst=50, misses_per_minute=20),
+    "marketer": RateLimit(per_second=10, burst=200, misses_per_minute=20),  # pages through lists
     "rnd": RateLimit(per_second=10, burst=100, misses_per_minute=60),
     "executive": RateLimit(per_second=5, burst=50, misses_per_minute=20),
     "privacy": RateLimit(per_second=2, burst=20, misses_per_minute=10),
