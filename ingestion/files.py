@@ -61,6 +61,11 @@ class RefusedFile(Exception):
         return f"rule {self.rule}: {where}{self}"
 
 
+def file_hash(data: bytes) -> str:
+    """The content hash the ledger knows a file by."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
 def display_name(path: Path) -> str:
     """The file name as text: bytes that are not UTF-8 are shown as \\xNN escapes."""
     return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -239,7 +244,7 @@ def inspect(path: Path, contract: Contract, staging_dir: Path) -> LandingFile:
     """Fingerprint one file and stage a UTF-8 copy when DuckDB could not read it as is."""
     data = path.read_bytes()
     # BLAKE2b: 1.7x the speed of SHA-256 here, and as good for recognising a file.
-    content_hash = hashlib.blake2b(data, digest_size=32).hexdigest()
+    content_hash = file_hash(data)
     try:
         return _inspect(path, data, content_hash, contract, staging_dir)
     except Exception as error:
