@@ -31,6 +31,7 @@ from hub.privacy import Identifiers, Tombstone
 from hub.privacy.scan import pieces
 from hub.settings import Settings
 from ingestion.contracts import ALL_CONTRACTS, Contract, contract
+from ingestion.files import file_hash
 from ingestion.warehouse import field_columns, quote
 
 ERASED_LINE_KEYS = ("customer_id",)
@@ -233,7 +234,7 @@ def erase(con: duckdb.DuckDBPyConnection, settings: Settings, ids: Identifiers, 
 
 
 def _rewrite_files(con, settings: Settings, by_file: dict[tuple[str, str], set[int]], m: Matches,
-                   ids: Identifiers, key: str) -> int:
+                   ids: Identifiers, key: str, relabel: bool = True) -> int:
     encodings = dict(con.execute("select file, encoding from raw._ledger where encoding is not null").fetchall())
     changed = 0
     for (name, file), numbers in sorted(by_file.items()):
@@ -248,9 +249,17 @@ def _rewrite_files(con, settings: Settings, by_file: dict[tuple[str, str], set[i
             # the ledger accounts for this file as loaded: keep its recorded hash, so the edited
             # file is known by its new size and time and not read again
             recorded = con.execute("select content_hash from raw._file_stats where file = ?", [file]).fetchone()
-            if recorded is not None:
-                con.execute("insert or replace into raw._file_stats values (?, ?, ?, ?)",
-                            [file, stat.st_size, stat.st_mtime_ns, recorded[0]])
+            if recorded is None:
+                continue
+            content_hash = recorded[0]
+            if relabel:
+                # the ledger now accounts for the edited content: an old copy of the file sent
+                # again is read (not skipped as a re-send) and meets the tombstone
+                content_hash = file_hash(path.read_bytes())
+                con.execute("update raw._ledger set content_hash = ? where file = ? and content_hash = ?",
+                            [content_hash, file, recorded[0]])
+            con.execute("insert or replace into raw._file_stats values (?, ?, ?, ?)",
+                        [file, stat.st_size, stat.st_mtime_ns, content_hash])
     return changed
 
 
@@ -286,8 +295,9 @@ def apply_tombstone(con: duckdb.DuckDBPyConnection, settings: Settings, c: Contr
     con.execute(f"delete from {c.raw_table} t where t._batch_id = ? and exists (select 1 from {c.raw_table} r "
                 f"where r._batch_id <> t._batch_id and {keys})", [batch_id])
     ids = Identifiers(customer_ids=set(m.customer_ids), phones=m.phones, emails=m.emails, id_cards=m.id_cards)
+    # the ledger line this run writes records the content as read: keep that hash
     _rewrite_files(con, settings, {(c.name, file): numbers for file, numbers in lines.items()}, m, ids,
-                   settings.id_hash_key.get_secret_value())
+                   settings.id_hash_key.get_secret_value(), relabel=False)
 
 
 def _tombstone(settings: Settings) -> Tombstone | None:

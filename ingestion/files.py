@@ -62,6 +62,11 @@ class RefusedFile(Exception):
         return f"rule {self.rule}: {where}{self}"
 
 
+def file_hash(data: bytes) -> str:
+    """The content hash the ledger knows a file by."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
 def display_name(path: Path) -> str:
     """The file name as text: bytes that are not UTF-8 are shown as \\xNN escapes."""
     return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -283,7 +288,7 @@ def hash_all(paths: list[Path], workers: int = 2) -> dict[Path, str | None]:
 def inspect(path: Path, contract: Contract, staging_dir: Path) -> LandingFile:
     """Fingerprint one file and stage a UTF-8 copy when DuckDB could not read it as is."""
     data = path.read_bytes()
-    content_hash = hashlib.blake2b(data, digest_size=32).hexdigest()  # as content_hash(path), on bytes in hand
+    content_hash = file_hash(data)  # as content_hash(path), on bytes in hand
     try:
         return _inspect(path, data, content_hash, contract, staging_dir)
     except Exception as error:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ _PHONE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[\s\-]?)?(?:\(?0\d{2,3}\)?[\s\-]?
                     r"|1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})(?![\d.])")
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _NOT_DIGIT = re.compile(r"\D")
+# digits of other scripts (Arabic-Indic, full-width): phonenumbers reads them, so the scan does
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 AUDIT_TABLES = frozenset({"audit_log", "audit_head"})
 
 
@@ -59,6 +62,8 @@ def pieces(text: str, id_hash_key: str | None = None) -> set[str]:
     """Every identifier-shaped piece of a text: the text itself, ids, e-mails, phones (as
     E.164) and, given the hub's id-card key, id-card numbers (as the hash the hub stores)."""
     found = {text.strip(), text.strip().lower()}
+    if not text.isascii():
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.digit(m.group(0))), text)
     found.update(_TOKEN.findall(text))
     found.update(t.lower() for t in found.copy() if "@" in t)
     found.update(phone_e164(m) for m in _PHONE.findall(text))

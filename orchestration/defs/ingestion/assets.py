@@ -9,6 +9,7 @@ import dagster as dg
 
 from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
 from orchestration.lib.ingestion_report import load_source, table_metadata, unreconciled
+from orchestration.lib.privacy.erase import erase_pending
 from orchestration.lib.resources import HubResource
 
 GROUP = "raw"
@@ -35,6 +36,9 @@ def _source_assets(source: str) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name=f"ingest_{source}", specs=[_spec(c) for c in contracts])
     def _ingest(context: dg.AssetExecutionContext, hub: HubResource):
+        # erasures requested through the API reach the warehouse and files before anything loads
+        for receipt in erase_pending(hub.settings()):
+            context.log.info(f"erasure {receipt['erasure_id']} completed: {sum(receipt['rows_changed'].values())} rows")
         result = load_source(hub.settings(), source)
         broken = unreconciled(result)
         if broken:

@@ -35,6 +35,7 @@ PERSONAL_COLUMNS = frozenset({"customer_name", "name", "birth_date", "address", 
                               "phone_masked", "phones_masked", "phone", "email", "ani", "contact_phone", "notes", "description",
                               "resolution"})
 ERASED = "[erased]"
+REGISTRY = "intermediate.int_customer_id_registry"
 
 
 class UnknownCustomer(LookupError):
@@ -91,7 +92,11 @@ def _values(con, sql: str, params: list) -> set[str]:
 
 def _find_customer(con: duckdb.DuckDBPyConnection, tombstone: Tombstone, customer_digest: str) -> str | None:
     """The unified id whose digest a pending erasure recorded."""
-    for (value,) in con.execute("select distinct customer_id from intermediate.int_customer_id_registry").fetchall():
+    try:
+        values = con.execute("select distinct customer_id from intermediate.int_customer_id_registry").fetchall()
+    except duckdb.CatalogException:
+        return None  # nothing built yet
+    for (value,) in values:
         if tombstone.digest(value) == customer_digest:
             return value
     return None
@@ -151,9 +156,19 @@ def erase(settings: Settings, customer_id: str, reason: str, requested_by: str =
 
 def erase_pending(settings: Settings) -> list[dict[str, Any]]:
     """Complete the erasures the API recorded (serving and ops done, warehouse and files next)."""
-    ops = Stores(settings).ops()
-    tombstone = Tombstone(ops, settings)
-    receipts = []
+    receipts: list[dict[str, Any]] = []
+    url = settings.ops_url
+    if not settings.warehouse_path.exists() or (
+            url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()):
+        return receipts
+    probe = sa.create_engine(url)
+    try:
+        requested = sa.inspect(probe).has_table("erasures")
+    finally:
+        probe.dispose()
+    if not requested:
+        return receipts
+    tombstone = Tombstone(Stores(settings).ops(), settings)
     for request in tombstone.pending():
         con = connect(settings)
         try:
@@ -210,12 +225,30 @@ def _erase_derived(con: duckdb.DuckDBPyConnection, ids: Identifiers, pseudonyms:
                 fallback = "null" if nullable else f"'{ERASED}'"
                 con.execute(f"update {name} t set {quote(c)} = coalesce(e.pseudonym, {fallback}) from _erased e "
                             f"where t.{quote(c)} = e.value")
+        _retire_ids(con, ids, pseudonyms)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     con.execute("drop table _erased")
     return counts
+
+
+def _retire_ids(con: duckdb.DuckDBPyConnection, ids: Identifiers, pseudonyms: dict[str, str]) -> None:
+    """The identity registry is the one warehouse state a rebuild keeps: the person's rows
+    stay (their sequence numbers are never issued again) but anchor no record any more, so
+    the pseudonymised records that remain get a new id and the old one is retired."""
+    retired = [pseudonyms[c] for c in ids.customer_ids if c in pseudonyms]
+    if not retired or not con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'intermediate' "
+            "and table_name = 'int_customer_id_registry'").fetchone()[0]:
+        return
+    # one anchor per retired id (ids keep their anchor); each row its own record id
+    con.execute(f"""update {REGISTRY} set
+        crm_customer_id = 'ERASED-' || substr(md5(random()::varchar), 1, 16),
+        anchor_crm_customer_id = 'ERASED-' || customer_id,
+        previous_customer_id = null
+        where customer_id in (select unnest(?::varchar[]))""", [retired])
 
 
 def _erase_inside(con: duckdb.DuckDBPyConnection, name: str, strings: list[str], pseudonyms: dict[str, str]) -> None:
