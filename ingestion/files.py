@@ -62,9 +62,16 @@ class RefusedFile(Exception):
         return f"rule {self.rule}: {where}{self}"
 
 
+def _new_digest() -> "hashlib.blake2b":
+    """The content hash the ledger knows a file by: BLAKE2b-256."""
+    return hashlib.blake2b(digest_size=32)
+
+
 def file_hash(data: bytes) -> str:
-    """The content hash the ledger knows a file by."""
-    return hashlib.blake2b(data, digest_size=32).hexdigest()
+    """The content hash of bytes in hand (as content_hash() of a file holding them)."""
+    digest = _new_digest()
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def display_name(path: Path) -> str:
@@ -266,7 +273,7 @@ def content_hash(path: Path) -> str:
     (a rewrite within the same second, `cp -p`, `rsync -t`), and hashing costs little next to
     reading rows (docs/ingestion.md, Performance).
     """
-    digest = hashlib.blake2b(digest_size=32)
+    digest = _new_digest()
     with open(path, "rb") as f:
         while block := f.read(_HASH_BLOCK):
             digest.update(block)
