@@ -49,11 +49,7 @@ where x.product = :product
   and exists (
       select 1 from customer_consents c
       where c.customer_id = x.customer_id and c.consent_channel = :channel and c.consent_purpose = :marketing
-        and c.is_granted
-  )
-  and not exists (
-      select 1 from customer_consents o
-      where o.customer_id = x.customer_id and o.consent_purpose = :personalised and not o.is_granted
+        and c.is_eligible
   )
   and (x.list_score < :after_score or (x.list_score = :after_score and x.customer_id > :after_id))
 order by x.list_score desc, x.customer_id
@@ -124,7 +120,7 @@ def cross_sell_page(
     while True:
         params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
                   "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1,
-                  "marketing": contactability.MARKETING, "personalised": contactability.PERSONALISED_MARKETING}
+                  "marketing": contactability.MARKETING}
         rows = con.rows(_sql(region is not None, segment is not None), params)
         page += [r for r in rows if r["customerId"] not in changed
                  or contactability.is_eligible(changed[r["customerId"]], channel, contactability.MARKETING)]

@@ -280,7 +280,7 @@ create table reference.field_alert_agent_scripts as
 def _serving_fingerprint() -> str:
     """Changes with the fixture rows and with any file of the serving models or macros."""
     digest = hashlib.sha256((SCHEMA + ROWS + SERVICE).encode())
-    for folder in ("models/serving", "macros", "seeds"):
+    for folder in ("models/serving", "models/marts/sales", "macros", "seeds"):
         for path in sorted((TRANSFORMS / folder).rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode() + path.read_bytes())
@@ -289,12 +289,13 @@ def _serving_fingerprint() -> str:
 
 
 def _build_serving_views(path: Path) -> None:
-    """`dbt run` of the real serving models (views) over the fixture marts at path."""
+    """`dbt run` of the real serving models (views) over the fixture marts at path, with the
+    mart of the consent rule they read (fct_contactability, built from the fixture's consents)."""
     env = {**os.environ, "HUB_WAREHOUSE_PATH": str(path), "HUB_DBT_TARGET": "duckdb"}
     dbt = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory() as target:
         proc = subprocess.run(
-            [dbt, "run", "--select", "path:models/serving", "--target-path", target, "--log-path", target,
+            [dbt, "run", "--select", "path:models/serving", "fct_contactability", "--target-path", target, "--log-path", target,
              "--profiles-dir", str(TRANSFORMS), "--project-dir", str(TRANSFORMS), "--quiet"],
             env=env, capture_output=True, text=True, timeout=600,
         )
