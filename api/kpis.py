@@ -7,11 +7,12 @@ hub.erlang on the published forecast, for the caller's target."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from api.profiles import BadArgument
 from api.store import Reader
 from hub import erlang
+from hub.calendar import UTC_OFFSET
 from hub.erlang import required_agents
 from hub.kpis import QUEUE_KPIS, ratio
 
@@ -90,7 +91,7 @@ def _row(grain: str, row: dict) -> dict:
     day = parse_day("date", row["day"])
     start = row.get("period_start")
     # the Beijing day starts at 16:00 UTC the day before (UTC+8, no daylight saving)
-    start = _timestamp(start) if start else datetime.combine(day, datetime.min.time()) - timedelta(hours=8)
+    start = _timestamp(start) if start else datetime.combine(day, datetime.min.time()) - UTC_OFFSET
     out = {
         "queue": row["queue_name"], "grain": grain, "periodStart": start, "date": day,
         "offered": int(row["offered_calls"] or 0), "answered": int(row["answered_calls"] or 0),
