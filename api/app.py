@@ -203,8 +203,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except NotPublished:
             return _error("the serving store is not available yet", 503)
 
-        def record(customer_ids: list[str]) -> None:
-            audit.record(principal, customer_ids, action="export_row", list="cross_sell", product=args["product"])
+        def record(customer_ids: list[str]) -> None:  # each group audited before it is sent
+            ticket = audit.record(principal, customer_ids, action="export_row", list="cross_sell",
+                                  product=args["product"])
+            if not audit.wait(ticket):
+                raise RuntimeError(PAUSED)  # stops the stream: no unaudited row goes out
 
         def body():
             with store.connect() as con:

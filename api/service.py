@@ -99,10 +99,16 @@ class GraphQLService:
             return self._late(principal, deadline, stopped=True), 504
         if deadline is not None and not deadline.settle():  # answered 504 already: nothing is sent
             return self._late(principal, deadline, stopped=False), 504
+        # audited before answered: the read's entries are committed (group commit) before the
+        # body leaves, so no crash loses an answered read; not committed in time -> 503
+        tickets = []
         if context.read_customer_ids:
-            self.audit.record(principal, context.read_customer_ids)
+            tickets.append(self.audit.record(principal, context.read_customer_ids))
         if context.listed_customer_ids:
-            self.audit.record(principal, context.listed_customer_ids, action="list_row", list="cross_sell")
+            tickets.append(self.audit.record(principal, context.listed_customer_ids, action="list_row",
+                                             list="cross_sell"))
+        if tickets and not self.audit.wait(max(tickets)):
+            return {"errors": [{"message": PAUSED}]}, 503
         if context.missed:
             self._missed(principal, context.missed)
         body: dict = {"data": result.data}
