@@ -8,7 +8,7 @@ source as (
 ranked as (
     select
         *,
-        row_number() over (partition by agent_id order by updated_at desc, _ingested_at desc, _line desc) as version_rank
+        row_number() over (partition by agent_id order by updated_at desc, {{ latest_version_order() }}) as version_rank
     from source
 ),
 

@@ -9,7 +9,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by customer_id, channel, purpose, recorded_at order by _ingested_at desc, _line desc
+            partition by customer_id, channel, purpose, recorded_at order by {{ latest_version_order() }}
         ) as version_rank
     from source
 ),

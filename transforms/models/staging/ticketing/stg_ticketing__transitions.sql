@@ -7,7 +7,7 @@ source as (
 ranked as (
     select
         *,
-        row_number() over (partition by work_order_id, seq order by _ingested_at desc, _line desc) as version_rank
+        row_number() over (partition by work_order_id, seq order by {{ latest_version_order() }}) as version_rank
     from source
 ),
 

@@ -9,7 +9,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by work_order_id order by updated_at desc, _ingested_at desc, _line desc
+            partition by work_order_id order by updated_at desc, {{ latest_version_order() }}
         ) as version_rank
     from source
 ),
