@@ -243,9 +243,8 @@ def _retire_ids(con: duckdb.DuckDBPyConnection, ids: Identifiers, pseudonyms: di
             "select count(*) from information_schema.tables where table_schema = 'intermediate' "
             "and table_name = 'int_customer_id_registry'").fetchone()[0]:
         return
-    # one anchor per retired id (ids keep their anchor); each row its own record id
+    # the records keep their pseudonyms (they are still loaded); the id's anchor is none of them
     con.execute(f"""update {REGISTRY} set
-        crm_customer_id = 'ERASED-' || substr(md5(random()::varchar), 1, 16),
         anchor_crm_customer_id = 'ERASED-' || customer_id,
         previous_customer_id = null
         where customer_id in (select unnest(?::varchar[]))""", [retired])
