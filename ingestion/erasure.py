@@ -109,7 +109,8 @@ def erase_rows(con: duckdb.DuckDBPyConnection, c: Contract, m: Matches, batch_id
     return lines
 
 
-def erase_quarantine(con: duckdb.DuckDBPyConnection, ids: Identifiers, id_hash_key: str) -> dict[tuple[str, str], set[int]]:
+def erase_quarantine(con: duckdb.DuckDBPyConnection, ids: Identifiers, id_hash_key: str
+                     ) -> dict[tuple[str, str], set[int]]:
     """Drop the quoted record and value of the person's quarantined lines; returns
     (source, file) -> line numbers (their landing lines are rewritten too)."""
     wanted = ids.all()

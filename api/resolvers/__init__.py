@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.resolvers import customer, field_alert, kpis, marketing, phone, privacy, query, similar_case, vehicle, writeback
+from api.resolvers import (customer, field_alert, kpis, marketing, phone, privacy, query, similar_case, vehicle,
+                           writeback)
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
 # after customer: its openWorkOrders resolver is replaced by one that merges live write-backs

@@ -12,7 +12,8 @@ from api.roles import ROLES
 from hub.settings import Settings
 from tests.api.conftest import publish_fixture, serving
 
-ERASE = "mutation($c: ID!, $r: String!) { eraseCustomer(customerId: $c, reason: $r) { erasureId status rowsChanged stores { store rows } } }"
+ERASE = """mutation($c: ID!, $r: String!) {
+  eraseCustomer(customerId: $c, reason: $r) { erasureId status rowsChanged stores { store rows } } }"""
 AUDIT = """query($a: String, $c: ID, $first: Int!, $after: String) {
   auditLog(action: $a, customer: $c, first: $first, after: $after) {
     edges { cursor node { seq action keyId role customerId detail } } pageInfo { hasNextPage endCursor } } }"""
