@@ -51,10 +51,25 @@ def decode_cursor(cursor: str | None) -> int:
         raise BadArgument("after is not a cursor of auditLog (use pageInfo.endCursor)") from None
 
 
+def instant(name: str, value: object) -> datetime | None:
+    """A DateTime argument (ISO 8601 with a time zone) as an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = str(value)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) <= 40 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise BadArgument(f"{name} must be an ISO 8601 time with a time zone, e.g. 2026-12-01T00:00:00Z")
+    return parsed
+
+
 def audit_page(principal: Principal, ops: Engine | None, *, key: str | None, role: str | None,
-               customer: str | None, action: str | None, since: datetime | None, until: datetime | None,
+               customer: str | None, action: str | None, since: object, until: object,
                first: int, after: str | None) -> dict:
     """One page of the audit log; the read itself is appended to the chain first (fail closed)."""
+    since, until = instant("from", since), instant("to", until)
     if ops is None:
         raise BadArgument("the audit log is not available on a read-only service")
     if action is not None and action not in audit.ACTIONS:

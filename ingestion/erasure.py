@@ -50,22 +50,28 @@ class Matches:
         return not (self.customer_ids or self.phones or self.emails or self.id_cards)
 
 
-def _conditions(c: Contract, m: Matches) -> tuple[list[str], list[list[str]]]:
-    conds, params = [], []
-    names = {f.name for f in c.fields}
-    if "customer_id" in names and m.customer_ids:
-        conds.append("customer_id in (select unnest(?::varchar[]))")
-        params.append(sorted(m.customer_ids))
+def identifying_columns(c: Contract, typed: bool = False) -> dict[str, str]:
+    """column -> identifier kind, in the raw table (or in ingestion's `_typed` table)."""
+    columns = {}
     for f in c.fields:
-        if f.normalise == "phone" and m.phones:
-            conds.append(f"{quote(f.name + '_e164')} in (select unnest(?::varchar[]))")
-            params.append(sorted(m.phones))
-        elif f.normalise == "email" and m.emails:
-            conds.append(f"{quote(f.name + '_normalised')} in (select unnest(?::varchar[]))")
-            params.append(sorted(m.emails))
-        elif f.normalise == "id_card" and m.id_cards:
-            conds.append("id_card_hash in (select unnest(?::varchar[]))")
-            params.append(sorted(m.id_cards))
+        if f.name == "customer_id":
+            columns["t_customer_id" if typed else "customer_id"] = "customer_id"
+        elif f.normalise == "phone":
+            columns["n_" + f.name if typed else f.name + "_e164"] = "phone"
+        elif f.normalise == "email":
+            columns["n_" + f.name if typed else f.name + "_normalised"] = "email"
+        elif f.normalise == "id_card":
+            columns["n_" + f.name if typed else "id_card_hash"] = "id_card"
+    return columns
+
+
+def _conditions(c: Contract, m: Matches, typed: bool = False) -> tuple[list[str], list[list[str]]]:
+    conds, params = [], []
+    wanted = {"customer_id": m.customer_ids, "phone": m.phones, "email": m.emails, "id_card": m.id_cards}
+    for column, kind in identifying_columns(c, typed).items():
+        if wanted[kind]:
+            conds.append(f"{quote(column)} in (select unnest(?::varchar[]))")
+            params.append(sorted(wanted[kind]))
     return conds, params
 
 
@@ -103,7 +109,8 @@ def erase_rows(con: duckdb.DuckDBPyConnection, c: Contract, m: Matches, batch_id
     return lines
 
 
-def erase_quarantine(con: duckdb.DuckDBPyConnection, ids: Identifiers, id_hash_key: str) -> dict[tuple[str, str], set[int]]:
+def erase_quarantine(con: duckdb.DuckDBPyConnection, ids: Identifiers, id_hash_key: str
+                     ) -> dict[tuple[str, str], set[int]]:
     """Drop the quoted record and value of the person's quarantined lines; returns
     (source, file) -> line numbers (their landing lines are rewritten too)."""
     wanted = ids.all()
@@ -280,20 +287,29 @@ def _contract_of(source: str, file: str) -> Contract | None:
 
 # ---------------------------------------------------------------- at ingest
 def apply_tombstone(con: duckdb.DuckDBPyConnection, settings: Settings, c: Contract, batch_id: str) -> None:
-    """Rows of this batch that name a tombstoned person: pseudonymised, their landing lines
-    rewritten, then dropped when an erased row with the same key is already loaded (a
-    re-sent old export), so the ledger counts them as duplicates."""
+    """Rows of this chunk that name a tombstoned person (ingestion's `_typed` table: loaded,
+    duplicate and quarantined alike): loaded ones pseudonymised, then dropped when an erased
+    row with the same key is already loaded (a re-sent old export), so the ledger counts
+    them as duplicates; quarantined ones lose their quoted record; every such landing line
+    is rewritten."""
     tombstone = _tombstone(settings)
     if tombstone is None:
         return
-    m = _batch_matches(con, c, batch_id, tombstone)
+    m = _matches(con, c, tombstone)
     tombstone.engine.dispose()
     if m.empty():
         return
-    lines = erase_rows(con, c, m, batch_id)
+    conds, params = _conditions(c, m, typed=True)
+    lines: dict[str, set[int]] = defaultdict(set)
+    for file, line in con.execute(f"select _file, _line from _typed where {' or '.join(conds)}", params).fetchall():
+        lines[file].add(line)
+    erase_rows(con, c, m, batch_id)
     keys = " and ".join(f"r.{quote(k)} is not distinct from t.{quote(k)}" for k in c.key)
     con.execute(f"delete from {c.raw_table} t where t._batch_id = ? and exists (select 1 from {c.raw_table} r "
                 f"where r._batch_id <> t._batch_id and {keys})", [batch_id])
+    for file, numbers in lines.items():
+        con.execute("update raw._quarantine set record = null, value = null where batch_id = ? and file = ? "
+                    "and line in (select unnest(?::bigint[]))", [batch_id, file, sorted(numbers)])
     ids = Identifiers(customer_ids=set(m.customer_ids), phones=m.phones, emails=m.emails, id_cards=m.id_cards)
     # the ledger line this run writes records the content as read: keep that hash
     _rewrite_files(con, settings, {(c.name, file): numbers for file, numbers in lines.items()}, m, ids,
@@ -311,21 +327,14 @@ def _tombstone(settings: Settings) -> Tombstone | None:
     return Tombstone(engine, settings)
 
 
-def _batch_matches(con: duckdb.DuckDBPyConnection, c: Contract, batch_id: str, tombstone: Tombstone) -> Matches:
-    columns = {"customer_id": "customer_id"} if "customer_id" in {f.name for f in c.fields} else {}
-    for f in c.fields:
-        if f.normalise == "phone":
-            columns[f.name + "_e164"] = "phone"
-        elif f.normalise == "email":
-            columns[f.name + "_normalised"] = "email"
-        elif f.normalise == "id_card":
-            columns["id_card_hash"] = "id_card"
+def _matches(con: duckdb.DuckDBPyConnection, c: Contract, tombstone: Tombstone) -> Matches:
     m = Matches()
+    columns = identifying_columns(c, typed=True)
     if not columns or not tombstone.entries():
         return m
     for column in columns:
-        values = {v for (v,) in con.execute(f"select distinct {quote(column)} from {c.raw_table} "
-                                            f"where _batch_id = ? and {quote(column)} is not null", [batch_id]).fetchall()}
+        values = {v for (v,) in con.execute(f"select distinct {quote(column)}::varchar from _typed "
+                                            f"where {quote(column)} is not null").fetchall()}
         for value, (kind, stand_in) in tombstone.match(values).items():
             if kind in ("customer_id", "crm_customer_id") and stand_in:
                 m.customer_ids[value] = stand_in
@@ -337,3 +346,37 @@ def _batch_matches(con: duckdb.DuckDBPyConnection, c: Contract, batch_id: str, t
                 m.id_cards.add(value)
     return m
 
+
+def scrub_skipped(con: duckdb.DuckDBPyConnection, settings: Settings, c: Contract, path: Path) -> int:
+    """A file skipped as a re-send of one loaded before is not read, but sits in landing: its
+    lines that name a tombstoned person are rewritten like loaded ones. Returns lines changed."""
+    tombstone = _tombstone(settings)
+    if tombstone is None:
+        return 0
+    try:
+        if not tombstone.entries():
+            return 0
+        key = settings.id_hash_key.get_secret_value()
+        text = path.read_bytes().decode("utf-8", "replace")
+        hits: dict[int, set[str]] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = tombstone.match(pieces(line, key))
+            if found:
+                hits[number] = set(found)
+        if not hits:
+            return 0
+        matched = tombstone.match(set().union(*hits.values()))
+    finally:
+        tombstone.engine.dispose()
+    m = Matches()
+    for value, (kind, stand_in) in matched.items():
+        if kind in ("customer_id", "crm_customer_id") and stand_in:
+            m.customer_ids[value] = stand_in
+        elif kind == "phone":
+            m.phones.add(value)
+        elif kind == "email":
+            m.emails.add(value)
+        elif kind == "id_card":
+            m.id_cards.add(value)
+    ids = Identifiers(customer_ids=set(m.customer_ids), phones=m.phones, emails=m.emails, id_cards=m.id_cards)
+    return _rewrite_files(con, settings, {(c.name, path.name): set(hits)}, m, ids, key, relabel=False)

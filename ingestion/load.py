@@ -22,7 +22,7 @@ from rich.console import Console
 from hub.settings import Settings
 from ingestion import files as landing
 from ingestion.contracts import OPS_SOURCE, SOURCES, Contract, contracts_for
-from ingestion.erasure import apply_tombstone
+from ingestion.erasure import apply_tombstone, scrub_skipped
 from ingestion.ledger import FAILED, LOADED, REFUSED, SKIPPED_RESENT, WITH_REJECTS, FileEntry, IngestResult, seen_files
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
@@ -136,6 +136,7 @@ class _ContractRun:
                 continue
             seen.add((f.name, f.content_hash))
             if f.content_hash in first and f.has_rows:
+                scrub_skipped(self.con, self.settings, self.contract, f.path)  # an erased person's lines
                 resent.append(self._entry(f, status=SKIPPED_RESENT,
                                           message=f"same content as {first[f.content_hash]}: nothing loaded"))
                 continue

@@ -94,7 +94,8 @@ class Scanner:
                     counts[kind] = counts.get(kind, 0) + 1
         return counts
 
-    def findings(self, store: str, where: str, values: Iterable[str], skip: frozenset[str] = frozenset()) -> list[Finding]:
+    def findings(self, store: str, where: str, values: Iterable[str],
+                 skip: frozenset[str] = frozenset()) -> list[Finding]:
         return [Finding(store, where, kind, n) for kind, n in sorted(self.kinds(values).items()) if kind not in skip]
 
     def scan_all(self, serving: sa.Engine | None, ops: sa.Engine | None) -> tuple[list[Finding], list[str]]:

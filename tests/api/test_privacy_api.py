@@ -12,7 +12,8 @@ from api.roles import ROLES
 from hub.settings import Settings
 from tests.api.conftest import publish_fixture, serving
 
-ERASE = "mutation($c: ID!, $r: String!) { eraseCustomer(customerId: $c, reason: $r) { erasureId status rowsChanged stores { store rows } } }"
+ERASE = """mutation($c: ID!, $r: String!) {
+  eraseCustomer(customerId: $c, reason: $r) { erasureId status rowsChanged stores { store rows } } }"""
 AUDIT = """query($a: String, $c: ID, $first: Int!, $after: String) {
   auditLog(action: $a, customer: $c, first: $first, after: $after) {
     edges { cursor node { seq action keyId role customerId detail } } pageInfo { hasNextPage endCursor } } }"""
@@ -77,3 +78,10 @@ def test_the_audit_log_is_read_in_pages_and_each_read_is_audited(post):
     assert {e["node"]["role"] for e in reads} >= {"privacy", "admin"}
     assert post(AUDIT, {"first": 5, "after": "not-a-cursor"})["errors"][0]["message"].startswith("after is not")
     assert "action must be one of" in post(AUDIT, {"a": "nothing", "first": 5})["errors"][0]["message"]
+    window = """query($f: DateTime, $t: DateTime) { auditLog(action: "erasure", from: $f, to: $t) {
+      edges { node { seq } } } }"""
+    assert len(post(window, {"f": "2000-01-01T00:00:00Z", "t": "2999-01-01T00:00:00+08:00"})
+               ["data"]["auditLog"]["edges"]) == len(customers)
+    assert post(window, {"f": "2999-01-01T00:00:00Z"})["data"]["auditLog"]["edges"] == []
+    for bad in ("yesterday", "2026-12-01T00:00:00", "9" * 50):
+        assert "must be an ISO 8601 time" in post(window, {"f": bad})["errors"][0]["message"], bad

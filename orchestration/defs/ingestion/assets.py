@@ -38,7 +38,8 @@ def _source_assets(source: str) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, hub: HubResource):
         # erasures requested through the API reach the warehouse and files before anything loads
         for receipt in erase_pending(hub.settings()):
-            context.log.info(f"erasure {receipt['erasure_id']} completed: {sum(receipt['rows_changed'].values())} rows")
+            rows = sum(receipt["rows_changed"].values())
+            context.log.info(f"erasure {receipt['erasure_id']} completed: {rows} rows")
         result = load_source(hub.settings(), source)
         broken = unreconciled(result)
         if broken:

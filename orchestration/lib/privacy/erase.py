@@ -32,8 +32,8 @@ from ingestion.warehouse import connect, quote
 
 # columns of derived tables that describe a person: emptied in the rows that name them
 PERSONAL_COLUMNS = frozenset({"customer_name", "name", "birth_date", "address", "search_text", "primary_phone_masked",
-                              "phone_masked", "phones_masked", "phone", "email", "ani", "contact_phone", "notes", "description",
-                              "resolution"})
+                              "phone_masked", "phones_masked", "phone", "email", "ani", "contact_phone", "notes",
+                              "description", "resolution"})
 ERASED = "[erased]"
 REGISTRY = "intermediate.int_customer_id_registry"
 
@@ -72,7 +72,8 @@ def warehouse_identifiers(con: duckdb.DuckDBPyConnection, customer_id: str) -> t
     ids.crm_customer_ids = _values(con, "select crm_customer_id from intermediate.int_customer_id_registry "
                                         "where customer_id in (select unnest(?::varchar[]))", [wanted])
     crm = sorted(ids.crm_customer_ids)
-    for attr, table, column in (("phones", "raw.crm__phones", "phone_e164"), ("emails", "raw.crm__emails", "email_normalised")):
+    for attr, table, column in (("phones", "raw.crm__phones", "phone_e164"),
+                                ("emails", "raw.crm__emails", "email_normalised")):
         setattr(ids, attr, _values(con, f"""
             select {column} from {table} where customer_id in (select unnest(?::varchar[])) and {column} is not null
             except select {column} from {table} where customer_id not in (select unnest(?::varchar[]))""", [crm, crm]))
@@ -243,9 +244,8 @@ def _retire_ids(con: duckdb.DuckDBPyConnection, ids: Identifiers, pseudonyms: di
             "select count(*) from information_schema.tables where table_schema = 'intermediate' "
             "and table_name = 'int_customer_id_registry'").fetchone()[0]:
         return
-    # one anchor per retired id (ids keep their anchor); each row its own record id
+    # the records keep their pseudonyms (they are still loaded); the id's anchor is none of them
     con.execute(f"""update {REGISTRY} set
-        crm_customer_id = 'ERASED-' || substr(md5(random()::varchar), 1, 16),
         anchor_crm_customer_id = 'ERASED-' || customer_id,
         previous_customer_id = null
         where customer_id in (select unnest(?::varchar[]))""", [retired])
