@@ -46,6 +46,17 @@ class Matches:
     emails: set[str] = field(default_factory=set)
     id_cards: set[str] = field(default_factory=set)
 
+    def add(self, value: str, kind: str, stand_in: str | None) -> None:
+        """One tombstone match: an id with its pseudonym, or a phone, e-mail or id card."""
+        if kind in ("customer_id", "crm_customer_id") and stand_in:
+            self.customer_ids[value] = stand_in
+        elif kind == "phone":
+            self.phones.add(value)
+        elif kind == "email":
+            self.emails.add(value)
+        elif kind == "id_card":
+            self.id_cards.add(value)
+
     def empty(self) -> bool:
         return not (self.customer_ids or self.phones or self.emails or self.id_cards)
 
@@ -336,14 +347,7 @@ def _matches(con: duckdb.DuckDBPyConnection, c: Contract, tombstone: Tombstone) 
         values = {v for (v,) in con.execute(f"select distinct {quote(column)}::varchar from _typed "
                                             f"where {quote(column)} is not null").fetchall()}
         for value, (kind, stand_in) in tombstone.match(values).items():
-            if kind in ("customer_id", "crm_customer_id") and stand_in:
-                m.customer_ids[value] = stand_in
-            elif kind == "phone":
-                m.phones.add(value)
-            elif kind == "email":
-                m.emails.add(value)
-            elif kind == "id_card":
-                m.id_cards.add(value)
+            m.add(value, kind, stand_in)
     return m
 
 
@@ -370,13 +374,6 @@ def scrub_skipped(con: duckdb.DuckDBPyConnection, settings: Settings, c: Contrac
         tombstone.engine.dispose()
     m = Matches()
     for value, (kind, stand_in) in matched.items():
-        if kind in ("customer_id", "crm_customer_id") and stand_in:
-            m.customer_ids[value] = stand_in
-        elif kind == "phone":
-            m.phones.add(value)
-        elif kind == "email":
-            m.emails.add(value)
-        elif kind == "id_card":
-            m.id_cards.add(value)
+        m.add(value, kind, stand_in)
     ids = Identifiers(customer_ids=set(m.customer_ids), phones=m.phones, emails=m.emails, id_cards=m.id_cards)
     return _rewrite_files(con, settings, {(c.name, path.name): set(hits)}, m, ids, key, relabel=False)
