@@ -6,8 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hub.settings import Settings, get_settings
@@ -89,3 +93,27 @@ def demo_copy(built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     get_settings.cache_clear()
     yield path
     get_settings.cache_clear()
+
+
+@contextmanager
+def healthy_server(server: subprocess.Popen, url: str, seconds: float, what: str, output) -> Iterator[str]:
+    """Wait until the server process answers GET {url}/health with 200 (failing with its
+    output if it exits first, or after `seconds`), yield url, then stop it."""
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            assert server.poll() is None, output()
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, f"{what} did not answer /health within {seconds:.0f} s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ import pytest
 from api.graphiql import ASSETS, STATIC_PATH
 from tests.api.conftest import hub_env, serving
 from tests.browser import chromium, requested_urls, wait_for
-from tests.conftest import HUB, ROOT, free_port
+from tests.conftest import HUB, ROOT, free_port, healthy_server
 
 URL = re.compile(r"https?://[^\s\"'`)<>\\]*", re.IGNORECASE)
 
@@ -77,25 +76,8 @@ def hub_serve(published):
     port = free_port()
     server = subprocess.Popen([str(HUB), "serve", "--port", str(port)], cwd=ROOT, env=hub_env(published),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read()
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "hub serve did not answer /health within 60 s"
-            time.sleep(0.2)
+    with healthy_server(server, f"http://127.0.0.1:{port}", 60, "hub serve", lambda: server.stdout.read()) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 QUERY = '{ customer(id: "CU9") { id lifecycle { stage callCount } } }'

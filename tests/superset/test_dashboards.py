@@ -15,11 +15,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.browser import CHROMEDRIVER, CHROMIUM, chromium, wait_for
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, healthy_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("superset")]
 
@@ -48,25 +47,11 @@ def superset(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     log = open(data_dir / "superset.log", "w")  # noqa: SIM115 - closed after the server
     server = subprocess.Popen([str(ROOT / "scripts" / "superset.sh")], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 600
-        while True:
-            assert server.poll() is None, (data_dir / "superset.log").read_text()[-4000:]
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "Superset did not start within 10 minutes"
-            time.sleep(1)
-        yield url
+        with healthy_server(server, f"http://127.0.0.1:{port}", 600, "Superset",
+                            lambda: (data_dir / "superset.log").read_text()[-4000:]) as url:
+            yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         log.close()
 
 
