@@ -82,7 +82,7 @@ def test_a_model_that_cannot_train_is_recorded_and_keeps_nothing_broken(tmp_path
         for column in ("first_queue_name varchar", "is_abandoned boolean"):
             con.execute(f"alter table marts.fct_calls add column {column}")
         for column in ("created_date date", "is_sla_met boolean", "callback_score integer"):
-            con.execute(f"alter table marts.fct_work_orders add column {column}")
+            con.execute(f"alter table marts.fct_work_orders add column if not exists {column}")
         run = train_churn(con, settings)
         assert not run.published and "nothing to learn from" in run.reason
         assert con.execute("select count(*) from models.churn_scores").fetchall() == [(0,)]

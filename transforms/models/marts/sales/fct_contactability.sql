@@ -5,6 +5,10 @@
 --                 personalised marketing on any channel (PIPL art. 24: the hub's lists
 --                 are ranked by a model of the person)
 -- No row for a (customer, channel, purpose): no consent on record, never eligible.
+-- A view: the rule is read wherever consents are (the serving consents, the profile), so it
+-- can never disagree with the consents it is computed from.
+{{ config(materialized='view') }}
+
 with
 
 consents as (
