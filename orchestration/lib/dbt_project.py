@@ -142,24 +142,38 @@ class HubDbtTranslator(DagsterDbtTranslator):
 SCORED_TAG = "scored"
 
 
-def layer_models(project: DbtProject, layer: str) -> list[dict[str, Any]]:
+def load_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def models_in_layer(manifest: Mapping[str, Any], layer: str) -> list[dict[str, Any]]:
     """The manifest nodes of every model in one layer (top folder under models/)."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return [
         node for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and len(node.get("fqn", [])) > 2 and node["fqn"][1] == layer
     ]
 
 
+def model_parents(
+    manifest: Mapping[str, Any], models: list[dict[str, Any]], layers: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """The models (of `layers`, or of any layer) that any of `models` reads, in unique-id order."""
+    parents = sorted({parent for node in models for parent in node["depends_on"]["nodes"]})
+    nodes = manifest["nodes"]
+    return [nodes[uid] for uid in parents
+            if nodes[uid]["resource_type"] == "model" and (layers is None or nodes[uid]["fqn"][1] in layers)]
+
+
+def layer_models(project: DbtProject, layer: str) -> list[dict[str, Any]]:
+    """The manifest nodes of every model in one layer of the project."""
+    return models_in_layer(load_manifest(project.manifest_path), layer)
+
+
 def serving_parents(project: DbtProject, serving_layer: str, gated_layers: tuple[str, ...]) -> list[dict[str, Any]]:
     """The manifest nodes the serving models read that belong to a gated layer (the marts and
     the intermediate models): the relations whose checks must pass before a publish."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
-    parents = {parent for node in layer_models(project, serving_layer) for parent in node["depends_on"]["nodes"]}
-    return [
-        manifest["nodes"][unique_id] for unique_id in sorted(parents)
-        if manifest["nodes"][unique_id]["resource_type"] == "model" and manifest["nodes"][unique_id]["fqn"][1] in gated_layers
-    ]
+    manifest = load_manifest(project.manifest_path)
+    return model_parents(manifest, models_in_layer(manifest, serving_layer), gated_layers)
 
 
 def model_relations(

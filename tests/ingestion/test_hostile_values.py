@@ -11,10 +11,10 @@ import json
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.conftest import run_hub
+from tests.ingestion.test_ingest import query
 
 PHONE = "13912345678"
 ID_CARD = "110105198503041234"
@@ -84,14 +84,6 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     proc = run_hub("ingest", "--source", "crm", "--source", "telematics", "--report", data_dir=data_dir,
                    check=False)
     return data_dir, proc
-
-
-def query(data_dir: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_values_are_typed_strictly_and_each_refusal_names_its_rule(ingested) -> None:

@@ -1,6 +1,6 @@
 {#- Generic test: every non-null value of the column is in one domain of the hub's
     vocabulary (seed `vocabulary`, written from hub/vocabulary.py), or one of `also`
-    (a mart's own placeholder such as 'unknown'). Fails with the offending values. -#}
+    (a mart's own stand-in value such as 'unknown'). Fails with the offending values. -#}
 {% test in_vocabulary(model, column_name, domain, also=[]) %}
     select {{ column_name }} as value, count(*) as row_count
     from {{ model }}

@@ -9,12 +9,13 @@ by many consumers and copies only what one of them shows.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+
+from orchestration.lib.dbt_project import load_manifest, model_parents, models_in_layer
 
 # the contract's data types (the SQL types dbt casts to on every engine) -> the store's
 TYPES: dict[str, type[sa.types.TypeEngine]] = {
@@ -58,13 +59,6 @@ class ServingContract:
     source_relations: list[str]  # "schema.name" of the tables the serving views read
 
 
-def _serving_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        node for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1:2] == [SERVING_LAYER]
-    ]
-
-
 def _table(node: dict[str, Any], metadata: sa.MetaData) -> sa.Table:
     name = node.get("alias") or node["name"]
     key = node.get("primary_key") or []
@@ -89,20 +83,19 @@ def _table(node: dict[str, Any], metadata: sa.MetaData) -> sa.Table:
 
 def serving_contract(manifest_path: Path) -> ServingContract:
     """The serving tables as the manifest's serving models declare them, in name order."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    models = _serving_models(manifest)
+    manifest = load_manifest(manifest_path)
+    models = models_in_layer(manifest, SERVING_LAYER)
     metadata = sa.MetaData()
     served = [node for node in models if node["config"]["meta"].get("served", False)]
     builds = [node for node in models if not node["config"]["meta"].get("served", False)]
     if len(builds) != 1:
         raise ContractError(f"the serving layer needs one build model (meta served: false), found {len(builds)}")
     tables = sorted((_table(node, metadata) for node in served), key=lambda table: table.name)
-    parents = {parent for node in models for parent in node["depends_on"]["nodes"]}
+    # every table the serving views read, counted with the build (views are not counted)
     sources = sorted(
         f"{node['schema']}.{node.get('alias') or node['name']}"
-        for unique_id, node in manifest["nodes"].items()
-        if unique_id in parents and node["resource_type"] == "model" and node["fqn"][1:2] != [SERVING_LAYER]
-        and node["config"]["materialized"] in ("table", "incremental")
+        for node in model_parents(manifest, models)
+        if node["config"]["materialized"] in ("table", "incremental")
     )
     build_node = builds[0]
     return ServingContract(
