@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     warehouse_path: Path | None = None
     serving_url: str | None = None
     ops_url: str | None = None
+    # Dagster's run, event-log and schedule storage: SQLite files under DAGSTER_HOME unless a
+    # PostgreSQL URL is given, which the webserver, the daemon and every run then share
+    # (docs/orchestration.md "Deployment").
+    dagster_storage_url: SecretStr | None = None
+    # How runs execute their steps: all in one process, or each step in its own process
+    # (Dagster's multiprocess executor, one step at a time on the DuckDB warehouse).
+    dagster_executor: Literal["in_process", "multiprocess"] = "in_process"
 
     # Key of the HMAC that replaces id-card numbers: the number itself is never stored.
     id_hash_key: SecretStr = SecretStr(DEV_ID_HASH_KEY)
@@ -109,6 +116,11 @@ class Settings(BaseSettings):
             self.serving_url = f"sqlite:///{self.data_dir / 'serving.db'}"
         if self.ops_url is None:
             self.ops_url = f"sqlite:///{self.data_dir / 'ops.db'}"
+        if self.dagster_storage_url is not None:
+            url = self.dagster_storage_url.get_secret_value()
+            # dagster-postgres writes NOTIFY with psycopg2's client-side parameters
+            if not url.startswith("postgresql+psycopg2://"):
+                raise ValueError("HUB_DAGSTER_STORAGE_URL must be a postgresql+psycopg2://user@host:port/db URL")
         if self.env == "production" and self.id_hash_key.get_secret_value() == DEV_ID_HASH_KEY:
             raise ValueError("HUB_ID_HASH_KEY must be set in production (the development key is public)")
         return self

@@ -83,6 +83,7 @@ def build(
             select=select,
             tags={"hub/build": kind, "hub/launched_by": "hub build"},
             watch=BuildProgress(instance, console),
+            executor=settings.dagster_executor,
         )
     typer.echo(summary.describe())
     typer.echo(f"dbt log: {build_log}")

@@ -1,7 +1,9 @@
 """The hub's Dagster code location: assembled here, defined under defs/, built from lib/.
 
-Runs execute in one process, one step at a time: the DuckDB warehouse admits one writer
-process, so parallel steps (or a multiprocess executor) would lock each other out.
+Runs execute one step at a time: the DuckDB warehouse admits one writing process, so
+parallel steps would lock each other out. By default every step runs in the run's own
+process; HUB_DAGSTER_EXECUTOR=multiprocess gives each step a process of its own (a crashed
+step cannot take the run with it), still one at a time (docs/orchestration.md "Deployment").
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from orchestration.defs.quality.checks import checks
 from orchestration.defs.transforms.assets import cs_hub_dbt, cs_hub_dbt_scored
 from orchestration.defs.transforms.resources import dbt
 from orchestration.lib.resources import HubResource, WarehouseResource
+from hub.settings import get_settings
+
+# one step at a time on either: see the module's docstring
+EXECUTORS = {
+    "in_process": dg.in_process_executor,
+    "multiprocess": dg.multiprocess_executor.configured({"max_concurrent": 1}),
+}
 
 hub = HubResource()
 # the second dbt op exists once some mart reads a model's output (tag:scored)
@@ -42,5 +51,5 @@ defs = dg.Definitions(
         "warehouse": WarehouseResource(hub=hub),
         "dbt": dbt,
     },
-    executor=dg.in_process_executor,
+    executor=EXECUTORS[get_settings().dagster_executor],
 )

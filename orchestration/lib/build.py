@@ -74,12 +74,26 @@ def build_job(defs: dg.Definitions, select: Sequence[str] | None) -> dg.JobDefin
     """
     if not select:
         return defs.resolve_job_def(BUILD_JOB)
-    selection = dg.AssetSelection.from_string(" or ".join(f"({s})" for s in select))
-    job = dg.define_asset_job(SELECTION_JOB, selection=selection)
+    job = dg.define_asset_job(SELECTION_JOB, selection=asset_selection(select))
     return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(SELECTION_JOB)
 
 
-def summarise(result: dg.ExecuteInProcessResult) -> BuildSummary:
+def hub_build_job() -> dg.JobDefinition:
+    """The build job, loaded afresh: what each step's process of a multiprocess run rebuilds."""
+    from orchestration.definitions import defs
+
+    return defs.resolve_job_def(BUILD_JOB)
+
+
+def asset_selection(select: Sequence[str]) -> dg.AssetSelection:
+    return dg.AssetSelection.from_string(" or ".join(f"({s})" for s in select))
+
+
+def selected_keys(defs: dg.Definitions, select: Sequence[str] | None) -> list[dg.AssetKey] | None:
+    return sorted(asset_selection(select).resolve(defs.resolve_asset_graph())) if select else None
+
+
+def summarise(result: dg.ExecuteInProcessResult | dg.JobExecutionResult) -> BuildSummary:
     summary = BuildSummary(run_id=result.run_id, success=result.success)
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
@@ -110,13 +124,21 @@ def run_build(
     run_config: dict,
     select: Sequence[str] | None = None,
     tags: dict[str, str] | None = None,
-    watch: Callable[[str, dg.JobDefinition], object] | None = None,
+    watch: Callable[[str | Callable[[], str | None], dg.JobDefinition], object] | None = None,
+    executor: str = "in_process",
 ) -> BuildSummary:
-    """Execute the build; `watch(run_id, job)` is entered around the run (progress display)."""
+    """Execute the build; `watch(run_id, job)` is entered around the run (progress display).
+
+    executor "in_process" runs the steps in this process; "multiprocess" hands the run to
+    Dagster's executor, each step in a child process (the run id is then known only once the
+    run exists, so `watch` gets a function that returns it, or None before).
+    """
     job = build_job(defs, select)
     # Config of ops the selection left out would be rejected by the job.
     ops = {name: cfg for name, cfg in run_config.get("ops", {}).items() if job.graph.has_node_named(name)}
     run_config = {**run_config, "ops": ops}
+    if executor == "multiprocess":
+        return _run_multiprocess(defs, instance, run_config, select, tags, watch)
     run_id = make_new_run_id()
     if watch is None:
         result = job.execute_in_process(
@@ -128,3 +150,37 @@ def run_build(
                 run_config=run_config, instance=instance, run_id=run_id, raise_on_error=False, tags=tags
             )
     return summarise(result)
+
+
+# execute_job picks its own run id; this tag finds the run for the progress display
+LAUNCH_TAG = "hub/launch"
+
+
+def _run_multiprocess(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    run_config: dict,
+    select: Sequence[str] | None,
+    tags: dict[str, str] | None,
+    watch: Callable[[str | Callable[[], str | None], dg.JobDefinition], object] | None,
+) -> BuildSummary:
+    """Each step in a process of its own, the run recorded in the instance's storage."""
+    launch = make_new_run_id()
+    tags = {**(tags or {}), LAUNCH_TAG: launch}
+
+    def execute() -> BuildSummary:
+        with dg.execute_job(
+            dg.reconstructable(hub_build_job), instance, run_config=run_config, tags=tags,
+            asset_selection=selected_keys(defs, select),
+        ) as result:
+            return summarise(result)
+
+    if watch is None:
+        return execute()
+
+    def run_id() -> str | None:
+        records = instance.get_run_records(filters=dg.RunsFilter(tags={LAUNCH_TAG: launch}), limit=1)
+        return records[0].dagster_run.run_id if records else None
+
+    with watch(run_id, build_job(defs, select)):
+        return execute()

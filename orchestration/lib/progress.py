@@ -8,7 +8,7 @@ draws them with rich; reading the event log keeps this independent of the job's 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import dagster as dg
@@ -72,10 +72,18 @@ class BuildProgress:
                 tally.failed += 1
         progress.update(task, description=tally.line())
 
-    def _follow(self, run_id: str, progress: Progress, task, stop: threading.Event) -> None:
+    def _follow(self, run: str | Callable[[], str | None], progress: Progress, task, stop: threading.Event) -> None:
         tally, cursor = _Tally(), None
+        run_id = run if isinstance(run, str) else None
         while True:
             finishing = stop.is_set()
+            if run_id is None:  # a multiprocess run: its id exists once the run is created
+                run_id = run()
+                if run_id is None:
+                    if finishing:
+                        return
+                    stop.wait(POLL_SECONDS)
+                    continue
             page = self.instance.get_records_for_run(run_id, cursor=cursor, of_type=_FOLLOWED)
             cursor = page.cursor
             for record in page.records:
@@ -86,7 +94,7 @@ class BuildProgress:
                 stop.wait(POLL_SECONDS)
 
     @contextmanager
-    def __call__(self, run_id: str, job: dg.JobDefinition) -> Iterator[None]:
+    def __call__(self, run_id: str | Callable[[], str | None], job: dg.JobDefinition) -> Iterator[None]:
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=self.console) as progress:
             task = progress.add_task("starting", total=len(job.graph.node_dict))
