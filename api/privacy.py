@@ -7,13 +7,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.keys import Principal
 from api.profiles import BadArgument
 from hub import audit
-from hub.privacy.live import request_erasure
+from hub.privacy.live import request_erasure, serving_engine
 from hub.settings import get_settings
 
 MAX_REASON = 500
@@ -25,7 +24,7 @@ def erase_customer(principal: Principal, serving_url: Any, ops: Engine, customer
         raise BadArgument(f"reason must be 1 to {MAX_REASON} characters (the request's reference)")
     if not customer_id.strip() or len(customer_id) > 64:
         raise BadArgument("customerId must be 1 to 64 characters")
-    serving = sa.create_engine(serving_url)
+    serving = serving_engine(serving_url)
     try:
         return request_erasure(get_settings(), serving, ops, customer_id.strip(), reason.strip(),
                                principal.key_id, principal.role)

@@ -22,6 +22,17 @@ from hub.privacy.tombstone import Identifiers
 PERSONAL_PAYLOAD_FIELDS = frozenset({"notes", "description", "resolution"})
 CUSTOMER_COLUMNS = ("customer_id", "alias_id")
 PHONE_COLUMNS = ("phone_e164",)
+# the schema a PostgreSQL serving store serves from (publish swaps each build in under this
+# name: orchestration/lib/publish/swap.py; the API reads it: api/store.py)
+SERVING_SCHEMA = "serving"
+
+
+def serving_engine(url: str | sa.URL) -> sa.Engine:
+    """An engine on the served tables: on PostgreSQL the `serving` schema (whose tables the
+    inspector then lists by default), not `public`, which holds none of them."""
+    if sa.make_url(url).get_backend_name() == "postgresql":
+        return sa.create_engine(url, connect_args={"options": f"-csearch_path={SERVING_SCHEMA}"})
+    return sa.create_engine(url)
 
 
 def serving_identifiers(engine: sa.Engine, customer_id: str) -> Identifiers:

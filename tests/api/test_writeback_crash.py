@@ -36,18 +36,21 @@ class Server:
     """The API app under uvicorn (what `hub serve --workers 1` runs, without the CLI's plugin
     loading), in a process group of its own, killed with SIGKILL and started again."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.env, self.port = unlimited_env(settings), free_port()
+    def __init__(self, settings: Settings, workers: int = 1) -> None:
+        self.env, self.port, self.workers = unlimited_env(settings), free_port(), workers
+        self.start_seconds = 30 * workers  # each worker imports the app on its own
+        if settings.ops_url != Settings(data_dir=settings.data_dir).ops_url:
+            self.env["HUB_OPS_URL"] = settings.ops_url
         self.proc: subprocess.Popen | None = None
         self.kills = 0
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(self.port),
-             "--workers", "1", "--http", "h11", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=self.env,
+             "--workers", str(self.workers), "--http", "h11", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=0.5).status_code == 200:
@@ -63,10 +66,10 @@ class Server:
         self.kills += count
 
 
-def _client(url: str, key: str, index: int, acknowledged: dict, attempts: list) -> None:
+def _client(url: str, key: str, index: int, acknowledged: dict, attempts: list, per_client: int = PER_CLIENT) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=url, timeout=2.0, headers=headers) as client:
-        for n in range(PER_CLIENT):
+        for n in range(per_client):
             idem = f"crash-{index}-{n}"
             data = {"customerId": "CU1", "channel": "call", "direction": "inbound", "disposition": "resolved",
                     "startedAt": "2026-11-23T09:00:00Z", "contactId": idem}

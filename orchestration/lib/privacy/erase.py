@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from hub import audit
 from hub.identifiers import hash_id_card
 from hub.privacy import Identifiers, Tombstone
-from hub.privacy.live import erase_serving, erase_writebacks, serving_identifiers
+from hub.privacy.live import erase_serving, erase_writebacks, serving_engine, serving_identifiers
 from hub.privacy.scan import _ID_CARD, _PHONE, Finding, Scanner, phone_e164
 from hub.privacy.tombstone import new_erasure_id
 from hub.settings import Settings
@@ -55,7 +55,7 @@ class Stores:
         url = self.settings.serving_url
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
             return None
-        return sa.create_engine(url)
+        return serving_engine(url)
 
     def superset(self) -> sa.Engine | None:
         path = self.settings.data_dir / "superset" / "superset.db"
