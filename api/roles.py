@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "privacy", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "supervisor", "privacy", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -49,6 +49,8 @@ _SCREEN_POP = {"Query": _LOOKUP_FIELDS, **_SCREEN_POP_TYPES}
 _WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
                                       "recordOfferResponse", "setConsent"}), "WriteBackResult": ALL}
 # the audit log (docs/privacy.md "Reading the audit log")
+# QA reviews of the week's sampled calls (docs/contact_center.md "QA sampling")
+_QA_REVIEW = {"Mutation": frozenset({"recordQaReview"}), "WriteBackResult": ALL}
 _AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
 _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
@@ -60,7 +62,8 @@ _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": A
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog"}, **_WRITE_BACK, **_KPIS, **_AUDIT},
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog"}, **_WRITE_BACK, **_KPIS, **_AUDIT,
+              "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
                 "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
@@ -84,6 +87,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     },
     # aggregates only: no individual customer
     "executive": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS},
+    # contact-centre supervisors: aggregates like an executive, and the QA reviews of their agents' calls
+    "supervisor": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS, **_QA_REVIEW},
 }
 # Types no role reads (none today); every SDL type is in a role's VISIBLE or here (a test checks).
 CLOSED_TYPES: frozenset[str] = frozenset()
@@ -150,6 +155,7 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     *((mutation, argument) for mutation in ("recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
                                             "recordOfferResponse", "setConsent")
       for argument in ("idempotencyKey", "input")),
+    ("recordQaReview", "idempotencyKey"), ("recordQaReview", "input"),  # a call id and scores, no person
 })
 
 

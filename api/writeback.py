@@ -35,6 +35,7 @@ _CUSTOMER = (
 )
 _WORK_ORDER = "select customer_id, coalesce(stage, status) as stage from open_work_orders where work_order_id = :key"
 _PUBLISHED_SEQ = "select ops_seq from _build"
+_QA_SAMPLE = "select customer_id from qa_samples where call_id = :key"
 KNOWN_CUSTOMERS = 200_000  # customer ids checked against the served build, per API process
 KNOWN_SECONDS = 300.0
 
@@ -106,6 +107,13 @@ class WriteBackService:
     def _references(self, kind: str, payload: dict[str, Any]) -> str:
         """The customer the event concerns (a merged-away id resolves to its survivor);
         for a stage change, the work order's customer after checking the stage order."""
+        if kind == v.QA_REVIEW:
+            with self.store.connect() as con:
+                sampled = con.rows(_QA_SAMPLE, {"key": payload["call_id"]})
+            if not sampled:
+                raise InvalidWriteBack("input.callId", "is not a call of the served QA sample (qa_samples)",
+                                       payload["call_id"])
+            return sampled[0]["customer_id"]
         if kind != v.WORK_ORDER_ADVANCED:
             payload["customer_id"] = self._customer(payload["customer_id"])
             return payload["customer_id"]

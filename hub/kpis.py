@@ -28,6 +28,7 @@ class Kpi:
     d3_format: str  # how Superset shows it
     api_field: str | None = None  # the KpiRow field (api/schema/kpis.graphql), if served there
     per_interval: bool = True  # False: a call-level KPI, only per day and longer
+    higher_is_better: bool = True  # False: a target is met at or below it (handle time)
 
 
 # the contact centre's queue KPIs (fct_queue_intervals, fct_queue_days; served queue_intervals, queue_days)
@@ -39,7 +40,7 @@ QUEUE_KPIS = (
     Kpi("average_speed_of_answer_seconds", "answered_wait_seconds", "answered_calls",
         "queue wait of answered calls / answered (seconds)", ".1f", "averageSpeedOfAnswer"),
     Kpi("average_handle_seconds", "handle_seconds", "answered_calls",
-        "talk + hold + after-call work / answered (seconds)", ".0f", "averageHandleTime"),
+        "talk + hold + after-call work / answered (seconds)", ".0f", "averageHandleTime", higher_is_better=False),
     Kpi("occupancy", "handle_seconds", "staffed_seconds",
         "handle seconds / staffed seconds of the agents who answered", ".1%", "occupancy"),
     Kpi("first_contact_resolution", "first_contact_resolved_calls", "fcr_eligible_calls",
@@ -63,7 +64,42 @@ REGION_KPIS = (
     Kpi("open_work_orders_per_engineer", "open_work_orders", "engineers_on_duty",
         "open work orders / engineers on duty", ".2f"),
 )
-KPIS: dict[str, Kpi] = {k.name: k for k in (*QUEUE_KPIS, *WORK_ORDER_KPIS, *REGION_KPIS)}
+# scorecards per agent, team and site and week (fct_scorecards; served scorecards, docs/contact_center.md).
+# Abandoned calls belong to no agent, so the scorecards' service level is over answered calls;
+# AHT and CSAT are the queue KPIs above over the same columns.
+SCORECARD_KPIS = (
+    Kpi("answered_service_level", "answered_within_service_level_calls", "answered_calls",
+        "answered within the service level seconds / answered", ".1%"),
+    Kpi("first_contact_resolution_closed", "first_contact_resolved_closed_calls", "fcr_closed_calls",
+        "not followed on the same issue within 7 days / answered calls of identified customers whose 7 days "
+        "have passed", ".1%", per_interval=False),
+    Kpi("qa_score", "qa_points", "qa_possible_points", "QA points scored / points possible on reviewed calls",
+        ".1%", per_interval=False),
+    Kpi("qa_coverage", "qa_reviewed_sampled_calls", "qa_required_reviews",
+        "sampled calls reviewed / reviews the sampling rule requires", ".1%", per_interval=False),
+)
+SCORECARD = ("answered_service_level", "average_handle_seconds", "first_contact_resolution_closed", "csat",
+             "qa_score", "qa_coverage")
+# operations measures (docs/contact_center.md "Operations measures")
+OPERATIONS_KPIS = (
+    Kpi("arrivals_per_day", "offered_calls", "observed_days",
+        "calls offered in the half hour / days of that weekday observed", ".1f"),
+    Kpi("ivr_containment", "ivr_contained_calls", "ivr_followable_calls",
+        "calls of identified customers that ended in the IVR without calling again within 24 h / "
+        "calls of identified customers whose 24 h have passed", ".1%", per_interval=False),
+    Kpi("outbound_connect_rate", "outbound_connects", "outbound_attempts", "outbound calls answered / outbound "
+        "calls made", ".1%"),
+    # the ACD export links no callback to its request (the dialled number is not normalised) and
+    # dials no campaigns: every outbound call is a callback, counted on the day it is made
+    Kpi("callback_completion", "outbound_connects", "callback_requests",
+        "outbound calls answered / callers who asked for a callback, per queue and day", ".1%", per_interval=False),
+    Kpi("tier1_resolution", "tier1_resolved_calls", "fcr_closed_calls",
+        "resolved at first contact without a work order / answered calls of identified customers whose 7 days "
+        "have passed", ".1%", per_interval=False),
+)
+KPIS: dict[str, Kpi] = {
+    k.name: k for k in (*QUEUE_KPIS, *WORK_ORDER_KPIS, *REGION_KPIS, *SCORECARD_KPIS, *OPERATIONS_KPIS)
+}
 
 MACRO_PATH = Path(__file__).resolve().parent.parent / "transforms" / "macros" / "kpis.sql"
 
@@ -77,6 +113,8 @@ def ratio(kpi: Kpi, numerator: float | int | None, denominator: float | int | No
 def macro_text() -> str:
     """transforms/macros/kpis.sql: the dbt macro `kpi(name, relation)` over this registry."""
     entries = ",\n".join(f"        '{k.name}': ['{k.numerator}', '{k.denominator}']" for k in KPIS.values())
+    parts = ",\n".join(f"        '{k.name}': ['{k.numerator}', '{k.denominator}', {str(k.higher_is_better).lower()}]"
+                        for k in KPIS.values())
     return (
         "{#- Written from hub/kpis.py (the KPI registry) by `hub kpis --write-macro`; do not edit.\n"
         "    kpi(name, relation): the KPI's ratio over its numerator and denominator columns,\n"
@@ -91,6 +129,22 @@ def macro_text() -> str:
         "    {%- endif -%}\n"
         "    {%- set prefix = relation ~ '.' if relation else '' -%}\n"
         "    {{ ratio(prefix ~ registry[name][0], prefix ~ registry[name][1]) }}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- kpi_parts(name): [numerator, denominator, higher_is_better] of a KPI. -#}\n"
+        "{% macro kpi_parts(name) -%}\n"
+        "    {%- set registry = {\n"
+        f"{parts}\n"
+        "    } -%}\n"
+        "    {%- if name not in registry -%}\n"
+        "        {{ exceptions.raise_compiler_error('kpi ' ~ name ~ ' is not in hub/kpis.py') }}\n"
+        "    {%- endif -%}\n"
+        "    {{ return(registry[name]) }}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- scorecard_kpis(): the KPIs of a scorecard, in order. -#}\n"
+        "{% macro scorecard_kpis() -%}\n"
+        f"    {{{{ return([{', '.join(repr(name) for name in SCORECARD)}]) }}}}\n"
         "{%- endmacro %}\n"
     )
 

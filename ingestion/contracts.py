@@ -402,7 +402,7 @@ _OPS_EVENT = (
     _f("recorded_at", "timestamp", required=True),
 )
 _RULE_TYPES: dict[str, FieldType] = {"string": "string", "int": "int", "datetime": "timestamp", "vin": "string",
-                                     "parts": "string"}
+                                     "parts": "string", "qa_scores": "string"}
 
 
 def _from_rules(kind: str, skip: tuple[str, ...] = ("customer_id",), only: tuple[str, ...] | None = None,
@@ -417,7 +417,7 @@ def _from_rules(kind: str, skip: tuple[str, ...] = ("customer_id",), only: tuple
         if rule.column in skip or (only is not None and rule.column not in only):
             continue
         name = (rename or {}).get(rule.column, rule.column)
-        required = (rule.required or WRITEBACK_WHEN.get(kind) == rule.column) and name not in optional
+        required = (rule.required or rule.derived or WRITEBACK_WHEN.get(kind) == rule.column) and name not in optional
         out.append(Field(name=name, type=_RULE_TYPES[rule.kind], required=required, allowed=rule.allowed,
                          minimum=rule.minimum, maximum=rule.maximum, max_length=rule.max_length,
                          normalise="vin" if rule.kind == "vin" else None, pii=rule.personal and rule.kind != "vin"))
@@ -460,6 +460,13 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
         description="Answers to cross-sell offers (recordOfferResponse).",
         key=("event_id",),
         fields=(*_OPS_EVENT, *_from_rules(wb.OFFER_RESPONSE)),
+    ),
+    Contract(
+        source="ops", entity="qa_reviews", file_pattern="qa_reviews_*.jsonl", format="jsonl",
+        timezone="UTC", encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
+        description="Supervisors' QA reviews of sampled calls, scored per criterion (recordQaReview).",
+        key=("event_id",),
+        fields=(*_OPS_EVENT, *_from_rules(wb.QA_REVIEW)),
     ),
     Contract(
         source="ops", entity="consents", file_pattern="consents_*.jsonl", format="jsonl", timezone="UTC",

@@ -30,6 +30,7 @@ ENTITY = {
     v.SURVEY: "surveys",
     v.OFFER_RESPONSE: "offer_responses",
     v.CONSENT: "consents",
+    v.QA_REVIEW: "qa_reviews",
 }
 
 

@@ -51,6 +51,28 @@ def kpi_metrics(*names: str) -> dict[str, tuple[str, str]]:
     return {name: (_ratio(KPIS[name].numerator, KPIS[name].denominator), KPIS[name].d3_format) for name in names}
 
 
+def _scorecard_columns() -> list[str]:
+    """The count columns of the scorecard KPIs (registry order, each once)."""
+    columns: list[str] = []
+    for name in _registry().SCORECARD:
+        for column in (KPIS[name].numerator, KPIS[name].denominator):
+            if column not in columns:
+                columns.append(column)
+    return columns
+
+
+def _scorecard_sql() -> str:
+    """The scorecards table pivoted to one row per scope and week with each KPI's counts."""
+    picks = {}
+    for name in _registry().SCORECARD:
+        picks.setdefault(KPIS[name].numerator, (name, "numerator"))
+        picks.setdefault(KPIS[name].denominator, (name, "denominator"))
+    selects = ", ".join(f"MAX(CASE WHEN kpi_name = '{name}' THEN {part} END) AS {column}"
+                        for column, (name, part) in picks.items())
+    return (f"SELECT scope_level, scope_id, team, week_start_date, {selects} FROM scorecards "
+            "GROUP BY scope_level, scope_id, team, week_start_date")
+
+
 # dataset -> (sql or None for the table itself, {column: type}, time column, {metric: (expression, d3 format)})
 CALL_METRICS = {
     "offered": ("SUM(offered_calls)", ",d"),
@@ -79,6 +101,34 @@ DATASETS = {
         "required_agent_hours": ("SUM(agents_required) * 0.5", ",.0f"),
         "scheduled_agent_hours": ("SUM(agents_scheduled) * 0.5", ",.0f"),
         "answering_agent_hours": ("SUM(answering_agents) * 0.5", ",.0f"),
+    }),
+    # scorecards (long: one row per scope, week and KPI) pivoted back to the KPIs' counts, so each
+    # metric is the registry's SUM(numerator) / SUM(denominator) like every other dataset
+    "scorecard_weeks": (_scorecard_sql(), {
+        "scope_level": "STRING", "scope_id": "STRING", "team": "STRING", "week_start_date": "DATE",
+        **{column: "FLOAT" for column in _scorecard_columns()},
+    }, "week_start_date", {**kpi_metrics(*_registry().SCORECARD)}),
+    "arrival_profile": (None, {
+        "queue_name": "STRING", "weekday": "INTEGER", "half_hour_of_day": "INTEGER", "offered_calls": "INTEGER",
+        "observed_days": "INTEGER",
+    }, None, {**kpi_metrics("arrivals_per_day")}),
+    "abandonment_days": (None, {
+        "call_date": "DATE", "queue_name": "STRING", "ivr_path": "STRING", "wait_band": "STRING",
+        "offered_calls": "INTEGER", "abandoned_calls": "INTEGER", "counted_abandoned_calls": "INTEGER",
+        "service_level_base_calls": "INTEGER", "callback_requests": "INTEGER",
+    }, "call_date", {"offered": ("SUM(offered_calls)", ",d"), **kpi_metrics("abandon_rate")}),
+    "ivr_days": (None, {
+        "call_date": "DATE", "ivr_path": "STRING", "ivr_calls": "INTEGER", "ivr_ended_calls": "INTEGER",
+        "ivr_followable_calls": "INTEGER", "ivr_contained_calls": "INTEGER",
+    }, "call_date", {"ivr_calls": ("SUM(ivr_calls)", ",d"), **kpi_metrics("ivr_containment")}),
+    "queue_operations_days": (None, {
+        "call_date": "DATE", "queue_name": "STRING", "outbound_attempts": "INTEGER", "outbound_connects": "INTEGER",
+        "callback_requests": "INTEGER", "fcr_closed_calls": "INTEGER", "first_contact_resolved_closed_calls": "INTEGER",
+        "tier1_resolved_calls": "INTEGER",
+    }, "call_date", {
+        "outbound_attempts": ("SUM(outbound_attempts)", ",d"),
+        **kpi_metrics("outbound_connect_rate", "callback_completion", "first_contact_resolution_closed",
+                      "tier1_resolution"),
     }),
     "work_order_days": (None, {
         "activity_date": "DATE", "region_office": "STRING", "work_order_category": "STRING",

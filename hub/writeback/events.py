@@ -18,7 +18,7 @@ from typing import Any, Literal
 from hub.identifiers import normalize_vin
 from hub.writeback import vocabulary as v
 
-FieldKind = Literal["string", "int", "datetime", "vin", "parts"]
+FieldKind = Literal["string", "int", "datetime", "vin", "parts", "qa_scores"]
 MAX_KEY_LENGTH = 128
 # a write-back reports something that happened: not from the future (beyond clock skew)
 MAX_FUTURE = timedelta(minutes=10)
@@ -45,6 +45,7 @@ class Rule:
     maximum: int | None = None
     personal: bool = False
     column: str = ""  # the payload key (snake_case)
+    derived: bool = False  # computed from the other fields (not an input field)
 
 
 def _r(name: str, kind: FieldKind = "string", **kw: Any) -> Rule:
@@ -110,9 +111,19 @@ SPECS: dict[str, tuple[Rule, ...]] = {
         _r("status", required=True, allowed=v.CONSENT_STATUSES),
         _r("source", allowed=v.CONSENT_SOURCES),
     ),
+    v.QA_REVIEW: (
+        _r("callId", required=True, max_length=40),
+        _r("reviewerId", required=True, max_length=20),
+        _r("scores", "qa_scores", required=True, max_length=400),
+        _r("reviewedAt", "datetime"),
+        # from scores: points scored and possible on the criteria scored
+        _r("qaPoints", "int", minimum=0, derived=True),
+        _r("qaPossiblePoints", "int", minimum=1, derived=True),
+    ),
 }
 # when the event happened, if the caller did not say: when it was recorded
-WHEN = {v.WORK_ORDER_ADVANCED: "stage_at", v.SURVEY: "surveyed_at", v.OFFER_RESPONSE: "responded_at"}
+WHEN = {v.WORK_ORDER_ADVANCED: "stage_at", v.SURVEY: "surveyed_at", v.OFFER_RESPONSE: "responded_at",
+        v.QA_REVIEW: "reviewed_at"}
 
 
 @dataclass(frozen=True)
@@ -142,11 +153,14 @@ def prepare(kind: str, raw: dict[str, Any], now: datetime) -> Prepared:
     if kind not in SPECS:
         raise InvalidWriteBack("kind", f"is not one of {', '.join(SPECS)}", kind)
     rules = SPECS[kind]
-    known = {rule.name for rule in rules}
+    known = {rule.name for rule in rules if not rule.derived}
     for name in raw:
         if name not in known:
             raise InvalidWriteBack(f"input.{name}", f"is not a field of {kind}")
-    payload = {rule.column: _check(rule, raw.get(rule.name), now) for rule in rules}
+    payload = {rule.column: _check(rule, raw.get(rule.name), now) for rule in rules if not rule.derived}
+    if kind == v.QA_REVIEW:
+        points = [int(item.split("=")[1]) for item in payload["scores"].split(";")]
+        payload["qa_points"], payload["qa_possible_points"] = sum(points), v.QA_MAX_SCORE * len(points)
     if kind in WHEN and payload[WHEN[kind]] is None:
         payload[WHEN[kind]] = _iso(now)
     _cross_checks(kind, payload)
@@ -189,6 +203,8 @@ def _check(rule: Rule, value: Any, now: datetime) -> Any:
         return value
     if rule.kind == "parts":
         return _parts(field, value, rule)
+    if rule.kind == "qa_scores":
+        return _qa_scores(field, value)
     if not isinstance(value, str):
         raise InvalidWriteBack(field, "must be a string", value, rule.personal)
     if rule.max_length is not None and len(value) > rule.max_length:
@@ -221,6 +237,24 @@ def _parts(field: str, value: Any, rule: Rule) -> str:
     if rule.max_length is not None and len(text) > rule.max_length:
         raise InvalidWriteBack(field, f"lists more than {rule.max_length} characters of parts")
     return text or None  # type: ignore[return-value]
+
+
+def _qa_scores(field: str, value: Any) -> str:
+    """Scores as [{criterion, score}] -> 'criterion=score;...' in QA_CRITERIA order: each
+    criterion at most once, a score from 0 to QA_MAX_SCORE, at least one criterion."""
+    if not isinstance(value, list) or not value:
+        raise InvalidWriteBack(field, "must list at least one {criterion, score}")
+    scores: dict[str, int] = {}
+    for i, item in enumerate(value):
+        criterion, score = item.get("criterion"), item.get("score")
+        if criterion not in v.QA_CRITERIA:
+            raise InvalidWriteBack(f"{field}[{i}].criterion", f"is not one of {', '.join(v.QA_CRITERIA)}", criterion)
+        if criterion in scores:
+            raise InvalidWriteBack(f"{field}[{i}].criterion", "is scored twice", criterion)
+        if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= v.QA_MAX_SCORE:
+            raise InvalidWriteBack(f"{field}[{i}].score", f"must be between 0 and {v.QA_MAX_SCORE}", score)
+        scores[criterion] = score
+    return ";".join(f"{c}={scores[c]}" for c in v.QA_CRITERIA if c in scores)
 
 
 def _timestamp(field: str, value: str, now: datetime) -> datetime:

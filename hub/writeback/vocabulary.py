@@ -32,7 +32,14 @@ WORK_ORDER_ADVANCED = "work_order_advanced"
 SURVEY = "survey"
 OFFER_RESPONSE = "offer_response"
 CONSENT = "consent"
-KINDS = (CONTACT, WORK_ORDER_OPENED, WORK_ORDER_ADVANCED, SURVEY, OFFER_RESPONSE, CONSENT)
+QA_REVIEW = "qa_review"
+KINDS = (CONTACT, WORK_ORDER_OPENED, WORK_ORDER_ADVANCED, SURVEY, OFFER_RESPONSE, CONSENT, QA_REVIEW)
+
+# A supervisor's QA review of a sampled call (recordQaReview, docs/contact_center.md "QA"):
+# a score from 0 to QA_MAX_SCORE on each criterion reviewed; the call's QA score is the points
+# scored over the points possible on the criteria scored.
+QA_CRITERIA = ("greeting", "verification", "diagnosis", "resolution", "courtesy", "compliance", "closing")
+QA_MAX_SCORE = 5
 
 OPEN_STAGES = ("created", "dispatched", "accepted", "on_site", "reopened")
 # Which stage may follow which: the ticketing system's workflow. A consultation may be

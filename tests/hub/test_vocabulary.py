@@ -18,7 +18,8 @@ from ingestion.contracts import ALL_CONTRACTS, OPS_CONTRACTS
 # the mutation each write-back kind arrives by (api/resolvers/writeback.py)
 MUTATIONS = {wb.CONTACT: "recordContact", wb.WORK_ORDER_OPENED: "openWorkOrder",
              wb.WORK_ORDER_ADVANCED: "advanceWorkOrder", wb.SURVEY: "recordSurvey",
-             wb.OFFER_RESPONSE: "recordOfferResponse", wb.CONSENT: "setConsent"}
+             wb.OFFER_RESPONSE: "recordOfferResponse", wb.CONSENT: "setConsent",
+             wb.QA_REVIEW: "recordQaReview"}
 DOMAIN_LISTS = {values: domain for domain, values in vocabulary.DOMAINS.items()}
 
 
@@ -48,7 +49,7 @@ def test_ops_contracts_check_what_the_writeback_rules_checked() -> None:
     ops = {c.entity: {f.name: f for f in c.fields} for c in OPS_CONTRACTS}
     entity = {wb.CONTACT: "contacts", wb.WORK_ORDER_OPENED: "work_order_changes",
               wb.WORK_ORDER_ADVANCED: "work_order_changes", wb.SURVEY: "surveys",
-              wb.OFFER_RESPONSE: "offer_responses", wb.CONSENT: "consents"}
+              wb.OFFER_RESPONSE: "offer_responses", wb.CONSENT: "consents", wb.QA_REVIEW: "qa_reviews"}
     renamed = {"status": "consent_status", "source": "consent_source"}
     for kind, rules in SPECS.items():
         for rule in rules:
