@@ -10,7 +10,8 @@ import typer
 from hub import vocabulary
 from hub.settings import get_settings
 
-app = typer.Typer(name="marketing", help="Consent-aware cross-sell lists (docs/marketing.md).", no_args_is_help=True)
+app = typer.Typer(name="marketing", help="Consent-aware cross-sell and retention lists (docs/marketing.md).",
+                  no_args_is_help=True)
 
 
 @app.command()
@@ -48,6 +49,45 @@ def export(
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from error
     except NotPublished as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        ops.dispose()
+        audit_store.dispose()
+
+
+@app.command("retention")
+def retention_export(
+    channel: Annotated[str, typer.Option(help=" or ".join(vocabulary.CONSENT_CHANNELS))] = "sms",
+    min_risk: Annotated[float, typer.Option(help="lowest churn risk listed (0..1)")] = 0.5,
+    min_value: Annotated[float, typer.Option(help="lowest expected 12-month value listed, CNY")] = 0.0,
+) -> None:
+    """Write the eligible customers at risk, ranked by churn risk x expected value, as CSV to stdout."""
+    from api import retention
+    from api.audit import audited_rows
+    from api.marketing import ListArgumentError
+    from api.ops import ops_engine
+    from api.store import NotPublished, ServingStore
+    from hub import audit
+    from hub.writeback.store import log_engine
+
+    settings = get_settings()
+    store = ServingStore(settings.serving_url)
+    ops = log_engine(settings.ops_url)
+    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
+
+    def record(customer_ids: list[str]) -> None:
+        audit.append(audit_store, chain, audit.entries_for("export_row", "cli", "marketer", customer_ids,
+                                                           list="retention"))
+
+    try:
+        with store.connect() as con:
+            retention.retention_page(con, channel, min_risk, min_value, first=1, ops=ops)
+            rows = audited_rows(retention.export_rows(con, channel, min_risk, min_value, ops), record)
+            for chunk in retention.to_csv(rows):
+                sys.stdout.write(chunk)
+    except (ListArgumentError, NotPublished) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from error
     finally:

@@ -51,7 +51,8 @@ _WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advance
 # the audit log (docs/privacy.md "Reading the audit log")
 _AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
-_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
+_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL,
+              "RetentionConnection": ALL, "RetentionEdge": ALL, "RetentionRow": ALL, "OfferConversion": ALL}
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
 EXPORT_ROLES = frozenset({"marketer"})
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
@@ -65,7 +66,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
                 "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
     # consent-aware lists only: no lookup of a customer (who may not be eligible for marketing)
-    "marketer": {"Query": frozenset({"crossSellList", "servingBuild"}), "PageInfo": ALL, "Build": ALL,
+    "marketer": {"Query": frozenset({"crossSellList", "retentionList", "offerConversions", "servingBuild"}),
+                 "PageInfo": ALL, "Build": ALL,
                  **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
@@ -142,6 +144,9 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("crossSellList", "product"), ("crossSellList", "channel"), ("crossSellList", "minScore"),
     ("crossSellList", "region"), ("crossSellList", "segment"), ("crossSellList", "first"),
     ("crossSellList", "after"),
+    ("retentionList", "channel"), ("retentionList", "minRisk"), ("retentionList", "minValueCny"),
+    ("retentionList", "first"), ("retentionList", "after"),
+    ("offerConversions", "campaign"), ("offerConversions", "channel"), ("offerConversions", "product"),
     # the audit log's filters: read by the privacy officer and admins, who read the whole log
     ("auditLog", "key"), ("auditLog", "role"), ("auditLog", "customer"), ("auditLog", "action"),
     ("auditLog", "from"), ("auditLog", "to"), ("auditLog", "first"), ("auditLog", "after"),

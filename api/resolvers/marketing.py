@@ -1,8 +1,9 @@
-"""Query.crossSellList: the service layer (api.marketing) decides who may be listed."""
+"""Query.crossSellList, retentionList, offerConversions: the service layer (api.marketing,
+api.retention, api.attribution) decides who may be listed."""
 
 from __future__ import annotations
 
-from api import marketing
+from api import attribution, marketing, retention
 from api.profiles import BadArgument
 from api.resolvers.selection import sends_edges
 
@@ -20,4 +21,25 @@ def cross_sell_list(_root, info, product, channel="sms", minScore=0.0, region=No
     return {"edges": edges, "pageInfo": {"hasNextPage": more, "endCursor": edges[-1]["cursor"] if edges else None}}
 
 
-RESOLVERS = {("Query", "crossSellList"): cross_sell_list}
+def retention_list(_root, info, channel="sms", minRisk=0.5, minValueCny=0.0, first=50, after=None):
+    try:
+        rows, more = retention.retention_page(info.context.batch.con, channel, minRisk, minValueCny, first, after,
+                                              getattr(info.context.live, "engine", None))
+    except marketing.ListArgumentError as error:
+        raise BadArgument(str(error)) from None
+    edges = [{"cursor": marketing.encode_cursor(row), "node": row} for row in rows]
+    if sends_edges(info):
+        info.context.listed_customer_ids.extend(row["customerId"] for row in rows)
+        info.context.listed_list = "retention"
+    return {"edges": edges, "pageInfo": {"hasNextPage": more, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+def offer_conversions(_root, info, campaign=None, channel=None, product=None):
+    try:
+        return attribution.conversions(info.context.batch.con, campaign, channel, product)
+    except marketing.ListArgumentError as error:
+        raise BadArgument(str(error)) from None
+
+
+RESOLVERS = {("Query", "crossSellList"): cross_sell_list, ("Query", "retentionList"): retention_list,
+             ("Query", "offerConversions"): offer_conversions}
