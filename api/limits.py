@@ -52,7 +52,7 @@ LIST_SIZES = {
     # one per 30-minute interval of the plan's day (hub.erlang plans by interval)
     "intervals": 48,
     # marketers' retention list (first) and conversions by campaign, channel, product (api.attribution slices)
-    "retentionList": 50, "offerConversions": 1000,
+    "retentionList": 50, "offerConversions": 1000, "serviceNoticeList": 50,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

@@ -189,3 +189,85 @@ def test_a_served_decline_suppresses_the_offer_for_the_configured_period(tmp_pat
             assert listed(declined + timedelta(days=91)) == ["CU1"]
     finally:
         store.close()
+
+
+ALERT = "FA-J6P-aftertreatment-ALL-20260320"  # model-level J6P alert; CU1 owns the J6P VIN_A
+NOTICE = """query($alert: String, $model: String, $region: String, $inServiceOn: String, $channel: String) {
+  serviceNoticeList(alert: $alert, model: $model, region: $region, inServiceOn: $inServiceOn, channel: $channel) {
+    edges { cursor node { customerId channel vins phones reasons } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def _notice_ids(response) -> list[str]:
+    return [edge["node"]["customerId"] for edge in _data(response)["serviceNoticeList"]["edges"]]
+
+
+def test_service_notice_lists_owners_of_affected_vehicles_under_the_service_consent(api):
+    """CU1 granted phone *service* consent and sms *marketing* consent only: a notice goes by
+    phone, never by sms (marketing consent does not allow a service notice)."""
+    response = api(NOTICE, role="contact_engine", variables={"alert": ALERT, "channel": "phone"})
+    assert _notice_ids(response) == ["CU1"]
+    node = _data(response)["serviceNoticeList"]["edges"][0]["node"]
+    from tests.publish.marts import PHONE_1, VIN_A, VIN_B
+    assert node["vins"] == [VIN_A] and node["phones"] == [PHONE_1]  # the shared switchboard is left out
+    assert f"owns {VIN_A}, affected by field alert {ALERT}" in node["reasons"]
+    assert _notice_ids(api(NOTICE, role="contact_engine", variables={"alert": ALERT, "channel": "sms"})) == []
+    # declared outages: model, province, in service on a date
+    outage = api(NOTICE, role="admin", variables={"model": "JK6", "channel": "phone"})
+    assert _data(outage)["serviceNoticeList"]["edges"][0]["node"]["vins"] == [VIN_B]
+    assert _notice_ids(api(NOTICE, role="admin", variables={"model": "J6L", "channel": "phone"})) == []  # CU2: no consent
+    assert _notice_ids(api(NOTICE, role="admin", variables={"model": "J6P", "region": "北京市", "channel": "phone"})) == ["CU1"]
+    assert _notice_ids(api(NOTICE, role="admin", variables={"model": "J6P", "region": "天津市", "channel": "phone"})) == []
+    assert _notice_ids(api(NOTICE, role="admin", variables={"model": "J6P", "inServiceOn": "2024-11-30",
+                                                            "channel": "phone"})) == []  # VIN_A built 2024-12-01
+    for variables, message in (({"alert": "FA-nope"}, "alert 'FA-nope' is not a field alert"),
+                               ({}, "give alert"), ({"model": "J6P", "inServiceOn": "soon"}, "is not a date"),
+                               ({"alert": ALERT, "model": "J6P"}, "not both")):
+        assert message in api(NOTICE, role="admin", variables=variables).json()["errors"][0]["message"]
+    assert api(NOTICE, role="marketer", variables={"alert": ALERT}).status_code == 400  # full numbers: not theirs
+
+
+def test_service_notice_csv_and_cli_follow_service_consent_write_backs_and_are_audited(tmp_path):
+    settings = publish_fixture(Settings(data_dir=tmp_path / "var"))
+    engine = ops_engine(settings.ops_url)
+    keys = {role: create_key(engine, role, f"test {role}") for role in ("marketer", "contact_engine")}
+    with serving(settings) as url, httpx.Client(base_url=url, timeout=10) as client:
+        def post(query, variables):
+            return client.post("/graphql", json={"query": query, "variables": variables},
+                               headers={"Authorization": f"Bearer {keys['contact_engine']}"})
+
+        def get(role="contact_engine", **params):
+            return client.get("/export/service-notice.csv", params=params,
+                              headers={"Authorization": f"Bearer {keys[role]}"})
+
+        def ids() -> list[str]:
+            graphql = _notice_ids(post(NOTICE, {"alert": ALERT, "channel": "phone"}))
+            response = get(alert=ALERT, channel="phone")
+            assert response.status_code == 200, response.text
+            exported = list(csv.DictReader(io.StringIO(response.text)))
+            out = run_hub("marketing", "service-notice", "--alert", ALERT, "--channel", "phone", data_dir=settings.data_dir)
+            cli = list(csv.DictReader(io.StringIO(out.stdout)))
+            assert [r["phone_e164"] for r in exported] == [r["phone_e164"] for r in cli]
+            assert [r["customer_id"] for r in exported] == [r["customer_id"] for r in cli] == graphql
+            return graphql
+
+        def consent(channel: str, purpose: str, status: str) -> None:
+            body = post("""mutation($k: String!, $i: ConsentInput!) { setConsent(idempotencyKey: $k, input: $i) { kind } }""",
+                        {"k": uuid.uuid4().hex, "i": {"customerId": "CU1", "channel": channel, "purpose": purpose,
+                                                      "status": status}})
+            assert _data(body)["setConsent"] == {"kind": "consent"}
+
+        assert ids() == ["CU1"]
+        assert get("marketer", alert=ALERT).status_code == 403
+        assert client.get("/export/service-notice.csv", params={"alert": ALERT}).status_code == 401
+        assert get(model="J6P", inServiceOn="x").status_code == 400
+        consent("app", "personalised_marketing", "withdrawn")  # marketing opt-outs do not stop a service notice
+        consent("phone", "marketing", "withdrawn")
+        assert ids() == ["CU1"]
+        consent("phone", "service", "withdrawn")
+        assert ids() == []
+    sent = [(r["action"], r["customer_id"], r["detail"].get("list")) for r in audit.read(engine, limit=1000)
+            if r["action"] in ("list_row", "export_row")]
+    assert sent == [("list_row", "CU1", "service_notice"), ("export_row", "CU1", "service_notice"),
+                    ("export_row", "CU1", "service_notice")] * 2
+    assert audit.verify(engine, audit.chain_key(settings)).ok
+    engine.dispose()
