@@ -17,6 +17,7 @@ import asyncio
 import json
 import re
 from contextlib import asynccontextmanager
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,8 +29,9 @@ from api.group_commit import GroupCommitWriter
 from api.deadline import Deadline
 from api.graphiql import graphiql_page, graphiql_routes
 from api.keys import KeyChecker, Principal
+from api import retention, service_notices
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
-from api.roles import EXPORT_ROLES
+from api.roles import EXPORT_ROLES, SERVICE_NOTICE_ROLES
 from api.ops import ops_engine
 from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
@@ -215,6 +217,78 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
 
+    async def retention_csv(request: Request) -> Response:
+        """GET /export/retention.csv?channel=sms&minRisk=&minValueCny= (role marketer)."""
+        principal = keys.check(_token(request))
+        if principal is None:
+            return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
+        if principal.role not in EXPORT_ROLES:
+            return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        refused = limited(principal, 1)
+        if refused is not None:
+            return refused
+        if audit.backlogged:
+            return _error(PAUSED, 503)
+        q = request.query_params
+        try:
+            args = dict(channel=q.get("channel", "sms"), min_risk=float(q.get("minRisk", "0.5")),
+                        min_value=float(q.get("minValueCny", "0")))
+            with store.connect() as con:
+                retention.retention_page(con, first=1, **args, ops=log_reader)
+        except (ListArgumentError, ValueError) as error:
+            return _error(str(error), 400)
+        except NotPublished:
+            return _error("the serving store is not available yet", 503)
+
+        def record(customer_ids: list[str]) -> None:
+            ticket = audit.record(principal, customer_ids, action="export_row", list="retention")
+            if not audit.wait(ticket):
+                raise RuntimeError(PAUSED)
+
+        def body():
+            with store.connect() as con:
+                yield from retention.to_csv(audited_rows(retention.export_rows(con, **args, ops=log_reader), record))
+
+        return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+
+    async def service_notice_csv(request: Request) -> Response:
+        """GET /export/service-notice.csv?alert=ID | model=&batch=&region=&inServiceOn= &channel= (contact_engine, admin)."""
+        principal = keys.check(_token(request))
+        if principal is None:
+            return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
+        if principal.role not in SERVICE_NOTICE_ROLES:
+            return _error(f"role {principal.role} may not export service notices (roles: contact_engine, admin)", 403)
+        refused = limited(principal, 1)
+        if refused is not None:
+            return refused
+        if audit.backlogged:
+            return _error(PAUSED, 503)
+        q = request.query_params
+        channel = q.get("channel", "sms")
+        try:
+            day = q.get("inServiceOn")
+            with store.connect() as con:
+                target = service_notices.affected(con, q.get("alert"), q.get("model"), q.get("batch"), q.get("region"),
+                                                  None if day is None else date.fromisoformat(day))
+                service_notices.notice_page(con, target, channel, first=1, ops=log_reader)
+        except (ListArgumentError, ValueError) as error:
+            return _error(str(error), 400)
+        except NotPublished:
+            return _error("the serving store is not available yet", 503)
+
+        def record(customer_ids: list[str]) -> None:
+            ticket = audit.record(principal, customer_ids, action="export_row", list="service_notice",
+                                  notice=target.describe())
+            if not audit.wait(ticket):
+                raise RuntimeError(PAUSED)
+
+        def body():
+            with store.connect() as con:
+                rows = service_notices.export_rows(con, target, channel, ops=log_reader)
+                yield from service_notices.to_csv(audited_rows(rows, record))
+
+        return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+
     async def health(_request: Request) -> Response:
         return _Json({"status": "ok"})
 
@@ -236,6 +310,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/export/cross-sell.csv", cross_sell_csv),
+            Route("/export/retention.csv", retention_csv),
+            Route("/export/service-notice.csv", service_notice_csv),
             Route("/health", health),
             *graphiql_routes(production),
         ],

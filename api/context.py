@@ -45,6 +45,7 @@ class RequestContext:
     read_customer_ids: list[str] = field(default_factory=list)
     # customers sent as rows of a list (crossSellList): audited as list rows
     listed_customer_ids: list[str] = field(default_factory=list)
+    listed_list: str = "cross_sell"  # which list they were sent on (retentionList: "retention")
     # read-your-writes (api.live.LiveEvents): write-backs since the served build
     live: object = None
     # lookups that found nobody, as (field, argument): audited and counted against the key

@@ -51,10 +51,12 @@ LIST_SIZES = {
     "activeFaults": 8, "openFieldAlerts": 3,
     # one per 30-minute interval of the plan's day (hub.erlang plans by interval)
     "intervals": 48,
+    # marketers' retention list (first) and conversions by campaign, channel, product (api.attribution slices)
+    "retentionList": 50, "offerConversions": 1000, "serviceNoticeList": 50,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments
-AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions"})
+AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions", "offerConversions"})
 INTERVALS_PER_DAY = 48
 
 

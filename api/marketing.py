@@ -7,7 +7,9 @@ on that channel by the consent rule (hub/contactability.py, the mart fct_contact
 - they have not opted out of personalised marketing on any channel (PIPL art. 24: the
   list is ranked by a model of the person, which is personalised marketing);
 
-and they do not hold the product already. The list query applies the rule to the served
+and they do not hold the product already, nor declined it within the last
+marketing_decline_suppression_days (hub/offers.py; the served offer_declines, then the
+contact engine's offer responses since the build). The list query applies the rule to the served
 consents (customer_consents; the serving store has no fct_contactability yet, a test checks
 the two agree on the demo), then hub.contactability.is_eligible to the customers whose
 consent the contact engine wrote back since the build (api.consents).
@@ -23,13 +25,18 @@ import csv
 import io
 import struct
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 
 from api.consents import changed_since_publish
 from api.store import Reader
-from hub import contactability
+from api.writeback import published_seq
+from hub import contactability, offers
+from hub.settings import get_settings
+from hub.writeback import vocabulary as events_vocabulary
+from hub.writeback.store import kind_events
 from hub.vocabulary import CONSENT_CHANNELS as CHANNELS
 from hub.vocabulary import PRODUCTS
 
@@ -50,6 +57,10 @@ where x.product = :product
       select 1 from customer_consents c
       where c.customer_id = x.customer_id and c.consent_channel = :channel and c.consent_purpose = :marketing
         and c.is_eligible
+  )
+  and not exists (
+      select 1 from offer_declines d
+      where d.customer_id = x.customer_id and d.product = x.product and d.last_declined_at >= :declined_since
   )
   and (x.list_score < :after_score or (x.list_score = :after_score and x.customer_id > :after_id))
 order by x.list_score desc, x.customer_id
@@ -94,7 +105,7 @@ def _decode_cursor(cursor: str | None) -> tuple[float, str]:
         raise ListArgumentError(f"after {cursor!r} is not a cursor this API returned") from None
 
 
-def reasons(row: dict, channel: str) -> list[str]:
+def reasons(row: dict, channel: str, decline_days: int = 0) -> list[str]:
     """Why this customer is on the list, in words a marketer can act on."""
     out = [f"propensity {row['propensity']:.2f} to buy {row['product']}"]
     if row["expectedValueCny"]:
@@ -102,34 +113,52 @@ def reasons(row: dict, channel: str) -> list[str]:
     if row["lifecycleStage"]:
         out.append(f"lifecycle stage {row['lifecycleStage']}")
     out.append(f"{channel} marketing consent granted; no personalised-marketing opt-out")
+    if decline_days:
+        out.append(f"no {row['product']} offer declined in the last {decline_days} days")
     return out
+
+
+def declined_since_publish(con: Reader, ops: Engine, since: datetime) -> set[tuple[str, str]]:
+    """(customer id, product) of every offer the contact engine recorded as declined since
+    the served build, at or after `since` (hub.offers: the list leaves them out at once)."""
+    with ops.connect() as ops_con:
+        live = kind_events(ops_con, events_vocabulary.OFFER_RESPONSE, published_seq(con))
+    return {(e["customer_id"], e["payload"]["product"]) for e in live
+            if offers.declined_since([{"product": e["payload"]["product"], "response": e["payload"]["response"],
+                                       "respondedAt": e["payload"]["responded_at"]}], e["payload"]["product"], since)}
 
 
 def cross_sell_page(
     con: Reader, product: str, channel: str = "sms", min_score: float = 0.0, region: str | None = None,
     segment: str | None = None, first: int = 50, after: str | None = None, ops: Engine | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[dict], bool]:
     """One page of the eligible, ranked list and whether more follow.
 
-    With the ops store given, a consent withdrawn through the contact engine since the
-    served build takes the customer off the list at once (a new grant waits for the build)."""
+    With the ops store given, a consent withdrawn or an offer declined through the contact
+    engine since the served build takes the customer off the list at once (a new grant
+    waits for the build)."""
     _check(product, channel, min_score, first)
     after_score, after_id = _decode_cursor(after)
+    decline_days = get_settings().marketing_decline_suppression_days
+    since = offers.suppressed_since(now or datetime.now(UTC), decline_days) if decline_days else datetime.max
     changed = {} if ops is None else changed_since_publish(con, ops)
+    declined = set() if ops is None or not decline_days else declined_since_publish(con, ops, since)
     page: list[dict] = []
     while True:
         params = {"product": product, "channel": channel, "min_score": min_score, "region": region,
                   "segment": segment, "after_score": after_score, "after_id": after_id, "limit": first + 1,
-                  "marketing": contactability.MARKETING}
+                  "marketing": contactability.MARKETING, "declined_since": since}
         rows = con.rows(_sql(region is not None, segment is not None), params)
-        page += [r for r in rows if r["customerId"] not in changed
-                 or contactability.is_eligible(changed[r["customerId"]], channel, contactability.MARKETING)]
+        page += [r for r in rows if (r["customerId"], product) not in declined and (
+                 r["customerId"] not in changed
+                 or contactability.is_eligible(changed[r["customerId"]], channel, contactability.MARKETING))]
         if len(page) > first or len(rows) <= first:
             break
         after_score, after_id = rows[-1]["score"], rows[-1]["customerId"]
     for row in page:
         row["channel"] = channel
-        row["reasons"] = reasons(row, channel)
+        row["reasons"] = reasons(row, channel, decline_days)
     return page[:first], len(page) > first
 
 

@@ -53,7 +53,11 @@ _WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advance
 _QA_REVIEW = {"Mutation": frozenset({"recordQaReview"}), "WriteBackResult": ALL}
 _AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
-_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL}
+_MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL,
+              "RetentionConnection": ALL, "RetentionEdge": ALL, "RetentionRow": ALL, "OfferConversion": ALL}
+# service notices (api/service_notices.py): the roles that dial, so the numbers are in full
+_SERVICE_NOTICE = {"ServiceNoticeConnection": ALL, "ServiceNoticeEdge": ALL, "ServiceNoticeRow": ALL}
+SERVICE_NOTICE_ROLES = frozenset({"contact_engine", "admin"})
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
 EXPORT_ROLES = frozenset({"marketer"})
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
@@ -61,14 +65,16 @@ _KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
-    "contact_engine": {**_SCREEN_POP, **_WRITE_BACK},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog"}, **_WRITE_BACK, **_KPIS, **_AUDIT,
-              "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
+    "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
+                       **_SERVICE_NOTICE},
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList"}, **_WRITE_BACK,
+              **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
                 "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
     # consent-aware lists only: no lookup of a customer (who may not be eligible for marketing)
-    "marketer": {"Query": frozenset({"crossSellList", "servingBuild"}), "PageInfo": ALL, "Build": ALL,
+    "marketer": {"Query": frozenset({"crossSellList", "retentionList", "offerConversions", "servingBuild"}),
+                 "PageInfo": ALL, "Build": ALL,
                  **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
@@ -147,6 +153,12 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("crossSellList", "product"), ("crossSellList", "channel"), ("crossSellList", "minScore"),
     ("crossSellList", "region"), ("crossSellList", "segment"), ("crossSellList", "first"),
     ("crossSellList", "after"),
+    ("retentionList", "channel"), ("retentionList", "minRisk"), ("retentionList", "minValueCny"),
+    ("retentionList", "first"), ("retentionList", "after"),
+    ("serviceNoticeList", "alert"), ("serviceNoticeList", "model"), ("serviceNoticeList", "batch"),
+    ("serviceNoticeList", "region"), ("serviceNoticeList", "inServiceOn"), ("serviceNoticeList", "channel"),
+    ("serviceNoticeList", "first"), ("serviceNoticeList", "after"),
+    ("offerConversions", "campaign"), ("offerConversions", "channel"), ("offerConversions", "product"),
     # the audit log's filters: read by the privacy officer and admins, who read the whole log
     ("auditLog", "key"), ("auditLog", "role"), ("auditLog", "customer"), ("auditLog", "action"),
     ("auditLog", "from"), ("auditLog", "to"), ("auditLog", "first"), ("auditLog", "after"),

@@ -106,7 +106,7 @@ class GraphQLService:
             tickets.append(self.audit.record(principal, context.read_customer_ids))
         if context.listed_customer_ids:
             tickets.append(self.audit.record(principal, context.listed_customer_ids, action="list_row",
-                                             list="cross_sell"))
+                                             list=context.listed_list))
         if tickets and not self.audit.wait(max(tickets)):
             return {"errors": [{"message": PAUSED}]}, 503
         if context.missed:

@@ -16,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 MARKETING = "marketing"
+# service notices (a field alert, a declared outage: docs/marketing.md "Service notices") ask
+# the `service` purpose, not marketing: a marketing withdrawal or a personalised-marketing
+# opt-out does not stop them, a withdrawn (or missing) service consent on the channel does
+SERVICE = "service"
 PERSONALISED_MARKETING = "personalised_marketing"
 
 

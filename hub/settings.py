@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     model_min_cross_sell_auc: float = 0.6
     model_min_value_correlation: float = 0.1
 
+    # Marketing (docs/marketing.md): days after a declined offer during which the product is
+    # not offered to that customer again (0: a decline suppresses nothing).
+    marketing_decline_suppression_days: int = Field(default=90, ge=0)
+
     # Retention (PIPL; docs/privacy.md "Retention"): days each store keeps what it holds,
     # enforced by the daily Dagster job `retention`. Landing files go once ingested and older;
     # write-back events once exported to the warehouse and older; audit rows keep the chain.

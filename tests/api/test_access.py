@@ -57,6 +57,9 @@ ENTRY_QUERIES = {
     "forecastAccuracy": "{ forecastAccuracy { modelName } }",
     "crossSellList": '{ crossSellList(product: "parts") { pageInfo { hasNextPage } } }',
     "auditLog": "{ auditLog(first: 1) { pageInfo { hasNextPage } } }",
+    "retentionList": "{ retentionList { pageInfo { hasNextPage } } }",
+    "offerConversions": "{ offerConversions { campaignId } }",
+    "serviceNoticeList": '{ serviceNoticeList(model: "J6P") { pageInfo { hasNextPage } } }',
 }
 
 

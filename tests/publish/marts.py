@@ -245,6 +245,28 @@ insert into marts.fct_region_workload values ('华北服务中心', 3, 6, 1, 2, 
 SCHEMA += CONTACT_CENTER_SCHEMA
 ROWS += CONTACT_CENTER_ROWS
 
+# The marketing loop (docs/marketing.md "Attribution"): offers and their conversions, as
+# fct_offer_conversions holds them. Campaign spring: two sms offers of parts (one converted,
+# 800 CNY) and one phone offer; no campaign: one declined financing offer.
+MARKETING_SCHEMA = """
+create table marts.fct_offer_conversions (
+    offer_response_id varchar, customer_id varchar, campaign_id varchar, converted_purchase_id varchar,
+    product varchar, offer_channel varchar, offer_response varchar, is_converted boolean,
+    conversion_amount_cny decimal(38, 6), days_to_conversion bigint, offer_date date, offered_at timestamp,
+    converted_at timestamp);
+"""
+MARKETING_ROWS = """
+insert into marts.fct_offer_conversions values
+    ('O1', 'CU1', 'spring', 'PU1', 'parts', 'sms', 'accepted', true, 800, 9, '2026-03-01', '2026-03-01 02:00:00',
+     '2026-03-10 02:00:00'),
+    ('O2', 'CU2', 'spring', null, 'parts', 'sms', 'not_now', false, 0, null, '2026-03-02', '2026-03-02 02:00:00', null),
+    ('O3', 'CU3', 'spring', null, 'parts', 'phone', 'accepted', false, 0, null, '2026-03-03', '2026-03-03 02:00:00', null),
+    ('O4', 'CU1', 'none', null, 'financing', 'unknown', 'declined', false, 0, null, '2026-03-04', '2026-03-04 02:00:00',
+     null);
+"""
+SCHEMA += MARKETING_SCHEMA
+ROWS += MARKETING_ROWS
+
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 

@@ -1,5 +1,6 @@
 -- One row per answer to a cross-sell offer (accepted, declined, not now), as the contact
--- engine wrote it back: the outcome the cross-sell model learns from.
+-- engine wrote it back. Read by the lists' decline suppression (srv_offer_declines) and the
+-- attribution (fct_offer_conversions); the cross-sell model does not learn from it yet.
 with
 
 responses as (
