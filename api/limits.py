@@ -51,6 +51,9 @@ LIST_SIZES = {
     "activeFaults": 8, "openFieldAlerts": 3,
     # one per 30-minute interval of the plan's day (hub.erlang plans by interval)
     "intervals": 48,
+    # the knowledge base (api.knowledge): suggestions and search results up to their first's
+    # maximum, an article's latest versions, contributions per page
+    "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, kpis, marketing, phone, privacy, query, service, similar_case, vehicle, writeback,
+    customer, field_alert, knowledge, kpis, marketing, phone, privacy, query, service, similar_case, vehicle, writeback,
 )
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
@@ -14,5 +14,6 @@ RESOLVERS |= field_alert.RESOLVERS
 RESOLVERS |= similar_case.RESOLVERS
 RESOLVERS |= service.RESOLVERS
 RESOLVERS |= privacy.RESOLVERS
+RESOLVERS |= knowledge.RESOLVERS
 
 __all__ = ["RESOLVERS"]
