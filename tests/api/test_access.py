@@ -57,6 +57,9 @@ ENTRY_QUERIES = {
     "forecastAccuracy": "{ forecastAccuracy { modelName } }",
     "crossSellList": '{ crossSellList(product: "parts") { pageInfo { hasNextPage } } }',
     "auditLog": "{ auditLog(first: 1) { pageInfo { hasNextPage } } }",
+    "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
+    "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
+    "knowledgeContributions": "{ knowledgeContributions { author } }",
 }
 
 
