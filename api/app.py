@@ -27,6 +27,7 @@ from starlette.routing import Route
 from api.audit import PAUSED, AuditLog, audited_rows
 from api.group_commit import GroupCommitWriter
 from api.deadline import Deadline
+from api.desk import desk_routes
 from api.graphiql import graphiql_page, graphiql_routes
 from api.keys import KeyChecker, Principal
 from api import retention, service_notices
@@ -314,6 +315,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/export/service-notice.csv", service_notice_csv),
             Route("/health", health),
             *graphiql_routes(production),
+            *desk_routes(),
         ],
         lifespan=lifespan,
     )

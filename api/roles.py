@@ -43,11 +43,19 @@ _SCREEN_POP_TYPES = {
     "VehicleFieldAlert": ALL,
     **_PAGING,
 }
-_LOOKUP_FIELDS = frozenset({"customer", "searchCustomers", "similarCases", "servingBuild"})
+# the knowledge base (docs/agent_desk.md): articles, their search and the screen-pop's suggestions
+_KNOWLEDGE_TYPES = {"KnowledgeArticle": ALL, "KnowledgeArticleVersion": ALL, "KnowledgeResults": ALL,
+                    "ScoredArticle": ALL, "Suggestion": ALL, "SimilarCase": ALL}
+_KNOWLEDGE_READS = frozenset({"searchKnowledge", "knowledgeArticle"})
+# who writes articles: R&D, and field engineers through the contact engine's ticketing app
+_KNOWLEDGE_WRITE = {"Mutation": frozenset({"writeKnowledgeArticle"}), "KnowledgeWriteResult": ALL}
+_SCREEN_POP_TYPES |= _KNOWLEDGE_TYPES
+_LOOKUP_FIELDS = frozenset({"customer", "searchCustomers", "similarCases", "servingBuild", *_KNOWLEDGE_READS})
 _SCREEN_POP = {"Query": _LOOKUP_FIELDS, **_SCREEN_POP_TYPES}
 # the contact engine's write-backs (docs/writeback.md); eraseCustomer is the privacy role's
 _WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advanceWorkOrder", "recordSurvey",
-                                      "recordOfferResponse", "setConsent"}), "WriteBackResult": ALL}
+                                      "recordOfferResponse", "setConsent", *_KNOWLEDGE_WRITE["Mutation"]}),
+               "WriteBackResult": ALL, "KnowledgeWriteResult": ALL}
 # the audit log (docs/privacy.md "Reading the audit log")
 # QA reviews of the week's sampled calls (docs/contact_center.md "QA sampling")
 _QA_REVIEW = {"Mutation": frozenset({"recordQaReview"}), "WriteBackResult": ALL}
@@ -67,8 +75,10 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
                        **_SERVICE_NOTICE},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList"}, **_WRITE_BACK,
-              **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
+                                                                      "knowledgeContributions"},
+              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL,
+              "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
                 "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
@@ -78,7 +88,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
                  **_MARKETING},
     # field quality: vehicles and their health, no personal data
     "rnd": {
-        "Query": frozenset({"customer", "servingBuild", "fieldAlerts", "fieldAlert"}),
+        "Query": frozenset({"customer", "servingBuild", "fieldAlerts", "fieldAlert", "knowledgeContributions",
+                            *_KNOWLEDGE_READS}),
         "Customer": frozenset({"id", "vehicles"}),
         "Vehicle": ALL,
         "VehicleHealth": ALL,
@@ -90,6 +101,10 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "FieldAlertDay": ALL,
         "FieldFailure": ALL,
         "FieldCount": ALL,
+        # the knowledge base: R&D writes articles and reads who contributes
+        **_KNOWLEDGE_TYPES,
+        **_KNOWLEDGE_WRITE,
+        "KnowledgeContribution": ALL,
     },
     # aggregates only: no individual customer
     "executive": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS},
@@ -147,6 +162,10 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("fieldAlerts", "first"),
     ("fieldAlert", "id"),  # an alert id names a component fault, no person
     ("similarCases", "text"), ("similarCases", "first"),  # matched against masked work-order texts
+    ("searchKnowledge", "text"), ("searchKnowledge", "first"),  # articles and masked work-order texts
+    ("knowledgeArticle", "id"),  # an article id names an article, no person
+    ("knowledgeContributions", "month"), ("knowledgeContributions", "first"),  # authors are employee ids
+    ("writeKnowledgeArticle", "idempotencyKey"), ("writeKnowledgeArticle", "input"),
     ("kpis", "from"), ("kpis", "to"), ("kpis", "queue"), ("kpis", "grain"),
     ("staffingPlan", "date"), ("staffingPlan", "queue"), ("staffingPlan", "serviceLevel"),
     ("staffingPlan", "answerWithinSeconds"), ("staffingPlan", "maxOccupancy"), ("staffingPlan", "shrinkage"),

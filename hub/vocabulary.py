@@ -68,6 +68,10 @@ COMPONENTS = (
 )
 TELEMATICS_EVENT_TYPES = ("fault_raised", "fault_cleared", "harsh_braking", "over_speed", "overload")
 
+# ---------------------------------------------------------------- knowledge base (hub.knowledge)
+# only published articles are suggested; a draft is seen by its writers
+ARTICLE_STATUSES = ("draft", "published")
+
 # domain name (as the seed and the dbt test `in_vocabulary` spell it) -> its values
 DOMAINS: dict[str, tuple[str, ...]] = {
     "product": PRODUCTS,
@@ -96,6 +100,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "work_order_stage": WORK_ORDER_STAGES,
     "component": COMPONENTS,
     "telematics_event_type": TELEMATICS_EVENT_TYPES,
+    "article_status": ARTICLE_STATUSES,
 }
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "transforms" / "seeds" / "vocabulary.csv"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hub.calendar import TIMEZONE
+from hub import knowledge
 from hub import vocabulary as vocab
 from hub.writeback import vocabulary as wb
 from hub.writeback.events import SPECS as WRITEBACK_RULES
@@ -475,6 +476,32 @@ OPS_CONTRACTS: tuple[Contract, ...] = (
         key=("event_id",),
         fields=(*_OPS_EVENT,
                 *_from_rules(wb.CONSENT, rename={"status": "consent_status", "source": "consent_source"})),
+    ),
+)
+# Knowledge articles (writeKnowledgeArticle, hub.knowledge): one row per version, about no
+# customer; the limits are the ones the API checked (hub.knowledge), checked again here.
+_K = knowledge
+OPS_CONTRACTS += (
+    Contract(
+        source="ops", entity="knowledge_articles", file_pattern="knowledge_articles_*.jsonl", format="jsonl",
+        timezone="UTC", encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
+        description="Knowledge-base article versions written by R&D and engineers (writeKnowledgeArticle).",
+        key=("event_id",),
+        fields=(
+            _f("seq", "int", required=True, minimum=1, description="position in the ops event log"),
+            _f("event_id", required=True, max_length=32),
+            _f("recorded_at", "timestamp", required=True),
+            _f("article_id", required=True, max_length=32),
+            _f("title", required=True, max_length=_K.MAX_TITLE),
+            _f("symptom", required=True, max_length=_K.MAX_SYMPTOM),
+            _f("fault_codes", max_length=_K.MAX_KEYS * 10, description="SPN-FMI codes, '|' between"),
+            _f("models", max_length=_K.MAX_KEYS * 21, description="vehicle model codes, '|' between"),
+            _f("components", max_length=_K.MAX_KEYS * 15, description="components, '|' between"),
+            _f("steps", required=True, max_length=_K.MAX_STEPS * (_K.MAX_STEP + 1), description="one per line"),
+            _f("author_id", required=True, max_length=40, description="the author's employee id"),
+            _f("article_status", required=True, allowed=vocab.ARTICLE_STATUSES),
+            _f("written_at", "timestamp", required=True),
+        ),
     ),
 )
 ALL_CONTRACTS = (*CONTRACTS, *OPS_CONTRACTS)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, kpis, marketing, phone, privacy, qa, query, service, similar_case, vehicle, writeback,
+    customer, field_alert, knowledge, kpis, marketing, phone, privacy, qa, query, service, similar_case, vehicle,
+    writeback,
 )
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
@@ -15,5 +16,6 @@ RESOLVERS |= similar_case.RESOLVERS
 RESOLVERS |= service.RESOLVERS
 RESOLVERS |= privacy.RESOLVERS
 RESOLVERS |= qa.RESOLVERS
+RESOLVERS |= knowledge.RESOLVERS
 
 __all__ = ["RESOLVERS"]

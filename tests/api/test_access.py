@@ -60,6 +60,9 @@ ENTRY_QUERIES = {
     "retentionList": "{ retentionList { pageInfo { hasNextPage } } }",
     "offerConversions": "{ offerConversions { campaignId } }",
     "serviceNoticeList": '{ serviceNoticeList(model: "J6P") { pageInfo { hasNextPage } } }',
+    "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
+    "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
+    "knowledgeContributions": "{ knowledgeContributions { author } }",
 }
 
 

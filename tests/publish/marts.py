@@ -305,9 +305,38 @@ create table reference.field_alert_agent_scripts as
 """
 
 
+# The knowledge base (docs/agent_desk.md): KB0001 for VIN_A's active DPF fault (model J6P),
+# KB0002 published then edited as a draft (version 2), KB0003 on brakes, KB0009 a draft only.
+KNOWLEDGE = """
+create table marts.fct_knowledge_article_versions (
+    article_version_id varchar, article_id varchar, author_id varchar, ops_seq bigint, article_version bigint,
+    is_latest_version boolean, is_first_version boolean, article_status varchar, article_title varchar,
+    article_symptom varchar, fault_codes varchar, model_codes varchar, components varchar, article_steps varchar,
+    written_at timestamp);
+insert into marts.fct_knowledge_article_versions values
+    ('KB0001|1', 'KB0001', 'RD0012', null, 1, true, true, 'published', 'DPF 压差过高：先判断能否驻车再生',
+     '仪表 DPF 灯亮、发动机限扭', '3251-0', 'J6P|JH6', 'aftertreatment', '读取故障码' || chr(10) || '驻车再生',
+     '2026-01-05 09:00:00'),
+    ('KB0002|1', 'KB0002', 'RD0012', null, 1, false, true, 'published', 'SCR 转化效率低：尿素品质与喷嘴检查',
+     '尿素故障灯亮、发动机限扭', '4364-18', 'J6P', 'aftertreatment', '检查尿素品质', '2026-01-12 09:00:00'),
+    ('KB0002|2', 'KB0002', 'EN0107', 3, 2, true, false, 'draft', 'SCR 转化效率低（修订中）',
+     '尿素故障灯亮', '4364-18', 'J6P', 'aftertreatment', '检查尿素品质' || chr(10) || '检查喷嘴', '2026-02-12 09:00:00'),
+    ('KB0003|1', 'KB0003', 'EN0107', null, 1, true, true, 'published', '制动气压低报警：管路漏气排查',
+     '制动气压低报警、刹车发软', '117-1', '', 'brakes', '靠边停车' || chr(10) || '检查管路', '2026-02-03 09:00:00'),
+    ('KB0009|1', 'KB0009', 'EN0107', 4, 1, true, true, 'draft', 'DPF 草稿', 'DPF 灯亮', '3251-0', 'J6P',
+     'aftertreatment', '未完成', '2026-02-20 09:00:00');
+create table marts.fct_knowledge_contributions (
+    contribution_id varchar, author_id varchar, articles_started bigint, versions_written bigint,
+    published_versions bigint, articles_touched bigint, contribution_month date);
+insert into marts.fct_knowledge_contributions values
+    ('RD0012|2026-01-01', 'RD0012', 2, 2, 2, 2, '2026-01-01'),
+    ('EN0107|2026-02-01', 'EN0107', 2, 3, 1, 3, '2026-02-01');
+"""
+
+
 def _serving_fingerprint() -> str:
     """Changes with the fixture rows and with any file of the serving models or macros."""
-    digest = hashlib.sha256((SCHEMA + ROWS + SERVICE).encode())
+    digest = hashlib.sha256((SCHEMA + ROWS + SERVICE + KNOWLEDGE).encode())
     for folder in ("models/serving", "models/marts/sales", "macros", "seeds"):
         for path in sorted((TRANSFORMS / folder).rglob("*")):
             if path.is_file():
@@ -347,6 +376,7 @@ def _template(stem: str) -> Path:
                 con.execute(SCHEMA)
                 con.execute(ROWS)
                 con.execute(SERVICE)
+                con.execute(KNOWLEDGE)
             _build_serving_views(building)
             building.replace(template)
     return template

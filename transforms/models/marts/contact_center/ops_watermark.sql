@@ -23,6 +23,10 @@ consents as (
     select ops_seq from {{ ref('stg_ops__consents') }}
 ),
 
+knowledge_articles as (
+    select ops_seq from {{ ref('stg_ops__knowledge_articles') }}
+),
+
 all_events as (
     select ops_seq from contacts
     union all
@@ -33,6 +37,8 @@ all_events as (
     select ops_seq from offer_responses
     union all
     select ops_seq from consents
+    union all
+    select ops_seq from knowledge_articles
 ),
 
 final as (
