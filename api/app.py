@@ -33,7 +33,7 @@ from api.keys import KeyChecker, Principal
 from api import retention, service_notices
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
 from api.roles import EXPORT_ROLES, SERVICE_NOTICE_ROLES
-from api.ops import ops_engine
+from api.ops import audit_writer_engine, ops_engine
 from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
 from api.store import NotPublished, ServingStore
@@ -127,7 +127,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     production = settings.env == "production"
     ops = ops_engine(settings.ops_url)
     keys = KeyChecker(ops)
-    audit = AuditLog(ops, chain_key(settings))
+    audit_store = audit_writer_engine(settings.ops_url)
+    audit = AuditLog(audit_store, chain_key(settings))
     store = ServingStore(settings.serving_url)
     log_reader, log_writer = log_engine(settings.ops_url), log_engine(settings.ops_url, writer=True)
     writer = GroupCommitWriter(log_writer)
@@ -306,6 +307,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log_reader.dispose()
             log_writer.dispose()
             ops.dispose()
+            audit_store.dispose()
 
     app = Starlette(
         routes=[

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from api.keys import Principal
 from hub import audit
+from hub.writeback.store import writer_turn
 
 log = logging.getLogger(__name__)
 # the answer (HTTP 503) to a read while the audit log is backlogged: the API fails closed
@@ -82,7 +83,10 @@ class AuditLog:
         with self._write_lock:
             while self._pending:
                 batch = [self._pending[i] for i in range(min(self._batch, len(self._pending)))]
-                audit.append(self._engine, self._key, batch)
+                # one writing process at a time on SQLite (a lock file, the write-back log's
+                # too): the API workers hand the store over at once instead of polling
+                with writer_turn(self._engine):
+                    audit.append(self._engine, self._key, batch)
                 with self._progress:
                     for _ in batch:
                         self._pending.popleft()

@@ -69,6 +69,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _durable_pragmas(dbapi_connection, record) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=FULL")  # WAL fsynced at each commit: survives power loss
+    cursor.close()
+
+
+def audit_writer_engine(url: str) -> Engine:
+    """The engine the API's audit writer appends on: as ops_engine, but on SQLite every
+    commit is fsynced (synchronous=FULL), so an answered read's audit row survives a power
+    loss too, not only a crash of the process (PostgreSQL commits durably by default)."""
+    engine = ops_engine(url)
+    if engine.dialect.name == "sqlite":
+        sa.event.remove(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _durable_pragmas)
+        engine.dispose()  # connections opened while creating the tables had NORMAL
+    return engine
+
+
 def ops_engine(url: str) -> Engine:
     """An engine on the ops store with the API's tables created if missing."""
     if url.startswith("sqlite:///"):

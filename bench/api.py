@@ -127,7 +127,7 @@ def main() -> None:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(1200):  # a loaded machine starts the workers slowly
             try:
                 httpx.get(f"{url}/health", timeout=1)
                 break

@@ -101,8 +101,9 @@ class Outcome:
 
 
 @contextmanager
-def _writer_turn(engine: Engine) -> Iterator[None]:
-    """On SQLite, one writing process at a time through a lock file beside the database.
+def writer_turn(engine: Engine) -> Iterator[None]:
+    """On SQLite, one writing process at a time through a lock file beside the database
+    (the write-back log and the API's audit writer take the same one).
 
     SQLite's own busy handler polls a held lock with sleeps of up to 100 ms; a process
     waiting on flock is woken the moment the other commits, so API workers hand the log
@@ -126,7 +127,7 @@ def append(engine: Engine, items: Sequence[Append]) -> list[Outcome]:
     """Append many write-backs in one transaction (one fsync); a key seen before is answered
     with its first response and writes nothing. Writers are serialised, so commit order is
     seq order and a key is looked up only after every earlier writer has committed."""
-    with _writer_turn(engine), engine.begin() as con:
+    with writer_turn(engine), engine.begin() as con:
         if con.dialect.name == "postgresql":
             con.exec_driver_sql("select pg_advisory_xact_lock(%s)", (_PG_LOG_LOCK,))
         prior = _existing(con, {item.key for item in items})
