@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date
+from typing import TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,15 +34,17 @@ from api.graphiql import graphiql_page, graphiql_routes
 from api.keys import KeyChecker, Principal
 from api import retention, service_notices
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
-from api.roles import EXPORT_ROLES, SERVICE_NOTICE_ROLES
+from api.roles import EXPORT_ROLES, ROLES, SERVICE_NOTICE_ROLES
 from api.ops import audit_writer_engine, ops_engine
 from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
-from api.store import NotPublished, ServingStore
+from api.store import NotPublished, Reader, ServingStore
 from api.writeback import WriteBackService
 from hub.audit import chain_key
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
+
+T = TypeVar("T")
 
 # operations in one batched request (a JSON list of operations, answered by a list)
 MAX_BATCH = 100
@@ -184,112 +188,103 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                          for op in operations))
         return _Json([body for body, _ in answers])
 
-    async def cross_sell_csv(request: Request) -> Response:
-        """GET /export/cross-sell.csv?product=parts&channel=sms&minScore=&region=&segment= (role marketer)."""
+    def export_principal(request: Request, roles: frozenset[str], what: str) -> Principal | Response:
+        """The caller of a CSV export, or the answer that refuses it (key, role, rate, audit backlog)."""
         principal = keys.check(_token(request))
         if principal is None:
             return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
-        if principal.role not in EXPORT_ROLES:
-            return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
+        if principal.role not in roles:
+            allowed = ", ".join(role for role in ROLES if role in roles)
+            return _error(f"role {principal.role} may not export {what} (roles: {allowed})", 403)
         refused = limited(principal, 1)
         if refused is not None:
             return refused
         if audit.backlogged:  # an export is a read too: fail closed like GraphQL
             return _error(PAUSED, 503)
-        q = request.query_params
+        return principal
+
+    def checked_arguments(check: Callable[[Reader], T]) -> T | Response:
+        """Run the list's first page to refuse bad arguments before streaming starts."""
         try:
-            args = dict(product=q.get("product", ""), channel=q.get("channel", "sms"),
-                        min_score=float(q.get("minScore", "0")), region=q.get("region"), segment=q.get("segment"))
             with store.connect() as con:
-                cross_sell_page(con, first=1, **args, ops=log_reader)  # refuses bad arguments before streaming starts
+                return check(con)
         except (ListArgumentError, ValueError) as error:
             return _error(str(error), 400)
         except NotPublished:
             return _error("the serving store is not available yet", 503)
 
-        def record(customer_ids: list[str]) -> None:  # each group audited before it is sent
-            ticket = audit.record(principal, customer_ids, action="export_row", list="cross_sell",
-                                  product=args["product"])
+    def audited_csv(principal: Principal, rows: Callable[[Reader], Iterable], write_csv: Callable,
+                    **detail: object) -> StreamingResponse:
+        """Stream rows as CSV, each group of rows audited before it is sent."""
+        def record(customer_ids: list[str]) -> None:
+            ticket = audit.record(principal, customer_ids, action="export_row", **detail)
             if not audit.wait(ticket):
                 raise RuntimeError(PAUSED)  # stops the stream: no unaudited row goes out
 
         def body():
             with store.connect() as con:
-                yield from to_csv(audited_rows(export_rows(con, **args, ops=log_reader), record))
+                yield from write_csv(audited_rows(rows(con), record))
 
         return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+
+    async def cross_sell_csv(request: Request) -> Response:
+        """GET /export/cross-sell.csv?product=parts&channel=sms&minScore=&region=&segment= (role marketer)."""
+        principal = export_principal(request, EXPORT_ROLES, "marketing lists")
+        if isinstance(principal, Response):
+            return principal
+        q = request.query_params
+
+        def arguments(con: Reader) -> dict:
+            args = dict(product=q.get("product", ""), channel=q.get("channel", "sms"),
+                        min_score=float(q.get("minScore", "0")), region=q.get("region"), segment=q.get("segment"))
+            cross_sell_page(con, first=1, **args, ops=log_reader)
+            return args
+
+        args = checked_arguments(arguments)
+        if isinstance(args, Response):
+            return args
+        return audited_csv(principal, lambda con: export_rows(con, **args, ops=log_reader), to_csv,
+                           list="cross_sell", product=args["product"])
 
     async def retention_csv(request: Request) -> Response:
         """GET /export/retention.csv?channel=sms&minRisk=&minValueCny= (role marketer)."""
-        principal = keys.check(_token(request))
-        if principal is None:
-            return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
-        if principal.role not in EXPORT_ROLES:
-            return _error(f"role {principal.role} may not export marketing lists (roles: marketer)", 403)
-        refused = limited(principal, 1)
-        if refused is not None:
-            return refused
-        if audit.backlogged:
-            return _error(PAUSED, 503)
+        principal = export_principal(request, EXPORT_ROLES, "marketing lists")
+        if isinstance(principal, Response):
+            return principal
         q = request.query_params
-        try:
+
+        def arguments(con: Reader) -> dict:
             args = dict(channel=q.get("channel", "sms"), min_risk=float(q.get("minRisk", "0.5")),
                         min_value=float(q.get("minValueCny", "0")))
-            with store.connect() as con:
-                retention.retention_page(con, first=1, **args, ops=log_reader)
-        except (ListArgumentError, ValueError) as error:
-            return _error(str(error), 400)
-        except NotPublished:
-            return _error("the serving store is not available yet", 503)
+            retention.retention_page(con, first=1, **args, ops=log_reader)
+            return args
 
-        def record(customer_ids: list[str]) -> None:
-            ticket = audit.record(principal, customer_ids, action="export_row", list="retention")
-            if not audit.wait(ticket):
-                raise RuntimeError(PAUSED)
-
-        def body():
-            with store.connect() as con:
-                yield from retention.to_csv(audited_rows(retention.export_rows(con, **args, ops=log_reader), record))
-
-        return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+        args = checked_arguments(arguments)
+        if isinstance(args, Response):
+            return args
+        return audited_csv(principal, lambda con: retention.export_rows(con, **args, ops=log_reader),
+                           retention.to_csv, list="retention")
 
     async def service_notice_csv(request: Request) -> Response:
         """GET /export/service-notice.csv?alert=ID | model=&batch=&region=&inServiceOn= &channel= (contact_engine, admin)."""
-        principal = keys.check(_token(request))
-        if principal is None:
-            return _error("a valid API key is required (Authorization: Bearer <key>)", 401)
-        if principal.role not in SERVICE_NOTICE_ROLES:
-            return _error(f"role {principal.role} may not export service notices (roles: contact_engine, admin)", 403)
-        refused = limited(principal, 1)
-        if refused is not None:
-            return refused
-        if audit.backlogged:
-            return _error(PAUSED, 503)
+        principal = export_principal(request, SERVICE_NOTICE_ROLES, "service notices")
+        if isinstance(principal, Response):
+            return principal
         q = request.query_params
         channel = q.get("channel", "sms")
-        try:
+
+        def arguments(con: Reader):
             day = q.get("inServiceOn")
-            with store.connect() as con:
-                target = service_notices.affected(con, q.get("alert"), q.get("model"), q.get("batch"), q.get("region"),
-                                                  None if day is None else date.fromisoformat(day))
-                service_notices.notice_page(con, target, channel, first=1, ops=log_reader)
-        except (ListArgumentError, ValueError) as error:
-            return _error(str(error), 400)
-        except NotPublished:
-            return _error("the serving store is not available yet", 503)
+            target = service_notices.affected(con, q.get("alert"), q.get("model"), q.get("batch"), q.get("region"),
+                                              None if day is None else date.fromisoformat(day))
+            service_notices.notice_page(con, target, channel, first=1, ops=log_reader)
+            return target
 
-        def record(customer_ids: list[str]) -> None:
-            ticket = audit.record(principal, customer_ids, action="export_row", list="service_notice",
-                                  notice=target.describe())
-            if not audit.wait(ticket):
-                raise RuntimeError(PAUSED)
-
-        def body():
-            with store.connect() as con:
-                rows = service_notices.export_rows(con, target, channel, ops=log_reader)
-                yield from service_notices.to_csv(audited_rows(rows, record))
-
-        return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
+        target = checked_arguments(arguments)
+        if isinstance(target, Response):
+            return target
+        return audited_csv(principal, lambda con: service_notices.export_rows(con, target, channel, ops=log_reader),
+                           service_notices.to_csv, list="service_notice", notice=target.describe())
 
     async def health(_request: Request) -> Response:
         return _Json({"status": "ok"})

@@ -24,7 +24,7 @@ import base64
 import csv
 import io
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -162,31 +162,41 @@ def cross_sell_page(
     return page[:first], len(page) > first
 
 
-def export_rows(con: Reader, product: str, channel: str = "sms", min_score: float = 0.0,
-                region: str | None = None, segment: str | None = None, ops: Engine | None = None) -> Iterator[dict]:
-    """Every eligible row, in list order, page by page through cross_sell_page."""
+def every_row(page: Callable[[str | None], tuple[list[dict], bool]], cursor: Callable[[dict], str]) -> Iterator[dict]:
+    """Every row of a paged list, in list order: page(after) gives (rows, more), cursor(row) the next after."""
     after = None
     while True:
-        rows, more = cross_sell_page(con, product, channel, min_score, region, segment, MAX_PAGE, after, ops)
+        rows, more = page(after)
         yield from rows
         if not more or not rows:
             return
-        after = encode_cursor(rows[-1])
+        after = cursor(rows[-1])
 
 
-def to_csv(rows: Iterator[dict]) -> Iterator[str]:
-    """CSV text, header first, one chunk per row."""
+def csv_text(columns: Sequence[str], rows: Iterator[dict], cells: Callable[[dict], list]) -> Iterator[str]:
+    """CSV text of a list export, header first, one chunk per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     yield buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([
-            f"{row['score']:.2f}", row["customerId"], row["product"], f"{row['propensity']:.4f}",
-            "" if row["expectedValueCny"] is None else f"{row['expectedValueCny']:.2f}", row["channel"],
-            row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "", row["phoneMasked"] or "",
-            "; ".join(row["reasons"]),
-        ])
+        writer.writerow(cells(row))
         yield buffer.getvalue()
+
+
+def export_rows(con: Reader, product: str, channel: str = "sms", min_score: float = 0.0,
+                region: str | None = None, segment: str | None = None, ops: Engine | None = None) -> Iterator[dict]:
+    """Every eligible row, in list order, page by page through cross_sell_page."""
+    return every_row(lambda after: cross_sell_page(con, product, channel, min_score, region, segment, MAX_PAGE,
+                                                   after, ops), encode_cursor)
+
+
+def to_csv(rows: Iterator[dict]) -> Iterator[str]:
+    return csv_text(CSV_COLUMNS, rows, lambda row: [
+        f"{row['score']:.2f}", row["customerId"], row["product"], f"{row['propensity']:.4f}",
+        "" if row["expectedValueCny"] is None else f"{row['expectedValueCny']:.2f}", row["channel"],
+        row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "", row["phoneMasked"] or "",
+        "; ".join(row["reasons"]),
+    ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -12,6 +13,40 @@ from hub.settings import get_settings
 
 app = typer.Typer(name="marketing", help="Consent-aware cross-sell and retention lists (docs/marketing.md).",
                   no_args_is_help=True)
+
+
+def _export(role: str, write: Callable) -> None:
+    """Write one list's CSV to stdout, every row audited in the chain as key `cli` with this role.
+
+    write(con, ops, recorder) checks the arguments on the list's first page, then returns the
+    CSV chunks; recorder(**detail) makes the audit callback for its rows (as the API's export)."""
+    from api.marketing import ListArgumentError
+    from api.ops import ops_engine
+    from api.store import NotPublished, ServingStore
+    from hub import audit
+    from hub.writeback.store import log_engine
+
+    settings = get_settings()
+    store = ServingStore(settings.serving_url)
+    ops = log_engine(settings.ops_url)
+    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
+
+    def recorder(**detail: object) -> Callable[[list[str]], None]:
+        def record(customer_ids: list[str]) -> None:
+            audit.append(audit_store, chain, audit.entries_for("export_row", "cli", role, customer_ids, **detail))
+        return record
+
+    try:
+        with store.connect() as con:
+            for chunk in write(con, ops, recorder):
+                sys.stdout.write(chunk)
+    except (ListArgumentError, NotPublished) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        ops.dispose()
+        audit_store.dispose()
 
 
 @app.command()
@@ -24,37 +59,14 @@ def export(
 ) -> None:
     """Write the eligible customers for PRODUCT, ranked by propensity x value, as CSV to stdout."""
     from api.audit import audited_rows
-    from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
-    from api.ops import ops_engine
-    from hub import audit
-    from api.store import NotPublished, ServingStore
-    from hub.writeback.store import log_engine
+    from api.marketing import cross_sell_page, export_rows, to_csv
 
-    settings = get_settings()
-    store = ServingStore(settings.serving_url)
-    ops = log_engine(settings.ops_url)
-    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
+    def write(con, ops, recorder):
+        cross_sell_page(con, product, channel, min_score, region, segment, first=1, ops=ops)
+        rows = export_rows(con, product, channel, min_score, region, segment, ops)
+        return to_csv(audited_rows(rows, recorder(list="cross_sell", product=product)))
 
-    def record(customer_ids: list[str]) -> None:  # each row written to stdout, as the API's export
-        audit.append(audit_store, chain, audit.entries_for("export_row", "cli", "marketer", customer_ids,
-                                                           list="cross_sell", product=product))
-
-    try:
-        with store.connect() as con:
-            cross_sell_page(con, product, channel, min_score, region, segment, first=1, ops=ops)
-            rows = audited_rows(export_rows(con, product, channel, min_score, region, segment, ops), record)
-            for chunk in to_csv(rows):
-                sys.stdout.write(chunk)
-    except ListArgumentError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(code=2) from error
-    except NotPublished as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        ops.dispose()
-        audit_store.dispose()
+    _export("marketer", write)
 
 
 @app.command("retention")
@@ -66,34 +78,13 @@ def retention_export(
     """Write the eligible customers at risk, ranked by churn risk x expected value, as CSV to stdout."""
     from api import retention
     from api.audit import audited_rows
-    from api.marketing import ListArgumentError
-    from api.ops import ops_engine
-    from api.store import NotPublished, ServingStore
-    from hub import audit
-    from hub.writeback.store import log_engine
 
-    settings = get_settings()
-    store = ServingStore(settings.serving_url)
-    ops = log_engine(settings.ops_url)
-    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
+    def write(con, ops, recorder):
+        retention.retention_page(con, channel, min_risk, min_value, first=1, ops=ops)
+        rows = retention.export_rows(con, channel, min_risk, min_value, ops)
+        return retention.to_csv(audited_rows(rows, recorder(list="retention")))
 
-    def record(customer_ids: list[str]) -> None:
-        audit.append(audit_store, chain, audit.entries_for("export_row", "cli", "marketer", customer_ids,
-                                                           list="retention"))
-
-    try:
-        with store.connect() as con:
-            retention.retention_page(con, channel, min_risk, min_value, first=1, ops=ops)
-            rows = audited_rows(retention.export_rows(con, channel, min_risk, min_value, ops), record)
-            for chunk in retention.to_csv(rows):
-                sys.stdout.write(chunk)
-    except (ListArgumentError, NotPublished) as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        ops.dispose()
-        audit_store.dispose()
+    _export("marketer", write)
 
 
 @app.command("service-notice")
@@ -111,35 +102,15 @@ def service_notice_export(
     from api import service_notices
     from api.audit import audited_rows
     from api.marketing import ListArgumentError
-    from api.ops import ops_engine
-    from api.store import NotPublished, ServingStore
-    from hub import audit
-    from hub.writeback.store import log_engine
 
-    settings = get_settings()
-    store = ServingStore(settings.serving_url)
-    ops = log_engine(settings.ops_url)
-    audit_store, chain = ops_engine(settings.ops_url), audit.chain_key(settings)
-    try:
-        with store.connect() as con:
-            try:
-                day = None if in_service_on is None else date.fromisoformat(in_service_on)
-            except ValueError:
-                raise ListArgumentError(f"--in-service-on {in_service_on!r} is not a date (YYYY-MM-DD)") from None
-            target = service_notices.affected(con, alert, model, batch, region, day)
-            service_notices.notice_page(con, target, channel, first=1, ops=ops)
+    def write(con, ops, recorder):
+        try:
+            day = None if in_service_on is None else date.fromisoformat(in_service_on)
+        except ValueError:
+            raise ListArgumentError(f"--in-service-on {in_service_on!r} is not a date (YYYY-MM-DD)") from None
+        target = service_notices.affected(con, alert, model, batch, region, day)
+        service_notices.notice_page(con, target, channel, first=1, ops=ops)
+        rows = service_notices.export_rows(con, target, channel, ops)
+        return service_notices.to_csv(audited_rows(rows, recorder(list="service_notice", notice=target.describe())))
 
-            def record(customer_ids: list[str]) -> None:
-                audit.append(audit_store, chain, audit.entries_for("export_row", "cli", "contact_engine", customer_ids,
-                                                                   list="service_notice", notice=target.describe()))
-
-            rows = audited_rows(service_notices.export_rows(con, target, channel, ops), record)
-            for chunk in service_notices.to_csv(rows):
-                sys.stdout.write(chunk)
-    except (ListArgumentError, NotPublished) as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        ops.dispose()
-        audit_store.dispose()
+    _export("contact_engine", write)

@@ -10,14 +10,12 @@ and say why: the risk, the value and the churn model's reasons.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from sqlalchemy.engine import Engine
 
 from api.consents import changed_since_publish
-from api.marketing import MAX_PAGE, ListArgumentError, _decode_cursor, encode_cursor
+from api.marketing import MAX_PAGE, ListArgumentError, _decode_cursor, csv_text, encode_cursor, every_row
 from api.store import Reader
 from hub import contactability
 from hub.vocabulary import CONSENT_CHANNELS as CHANNELS
@@ -91,27 +89,13 @@ def retention_page(
 def export_rows(con: Reader, channel: str = "sms", min_risk: float = 0.5, min_value: float = 0.0,
                 ops: Engine | None = None) -> Iterator[dict]:
     """Every eligible row, in list order, page by page through retention_page."""
-    after = None
-    while True:
-        rows, more = retention_page(con, channel, min_risk, min_value, MAX_PAGE, after, ops)
-        yield from rows
-        if not more or not rows:
-            return
-        after = encode_cursor(rows[-1])
+    return every_row(lambda after: retention_page(con, channel, min_risk, min_value, MAX_PAGE, after, ops),
+                     encode_cursor)
 
 
 def to_csv(rows: Iterator[dict]) -> Iterator[str]:
-    """CSV text, header first, one chunk per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([
-            f"{row['score']:.2f}", row["customerId"], f"{row['churnRisk']:.4f}", f"{row['expectedValueCny']:.2f}",
-            row["channel"], row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "",
-            row["phoneMasked"] or "", "; ".join(row["churnReasons"]), "; ".join(row["reasons"]),
-        ])
-        yield buffer.getvalue()
+    return csv_text(CSV_COLUMNS, rows, lambda row: [
+        f"{row['score']:.2f}", row["customerId"], f"{row['churnRisk']:.4f}", f"{row['expectedValueCny']:.2f}",
+        row["channel"], row["region"] or "", row["segment"] or "", row["lifecycleStage"] or "",
+        row["phoneMasked"] or "", "; ".join(row["churnReasons"]), "; ".join(row["reasons"]),
+    ])

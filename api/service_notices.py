@@ -13,8 +13,6 @@ full (shared switchboards are left out: they are no caller id), for the roles th
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +20,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from api.consents import changed_since_publish
-from api.marketing import MAX_PAGE, ListArgumentError
+from api.marketing import MAX_PAGE, ListArgumentError, csv_text, every_row
 from api.store import Reader
 from hub import contactability
 from hub.vocabulary import CONSENT_CHANNELS as CHANNELS
@@ -139,23 +137,10 @@ def notice_page(con: Reader, target: Affected, channel: str = "sms", first: int 
 
 
 def export_rows(con: Reader, target: Affected, channel: str = "sms", ops: Engine | None = None) -> Iterator[dict]:
-    after = None
-    while True:
-        rows, more = notice_page(con, target, channel, MAX_PAGE, after, ops)
-        yield from rows
-        if not more or not rows:
-            return
-        after = rows[-1]["customerId"]
+    return every_row(lambda after: notice_page(con, target, channel, MAX_PAGE, after, ops),
+                     lambda row: row["customerId"])
 
 
 def to_csv(rows: Iterator[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([row["customerId"], row["channel"], ";".join(row["vins"]), ";".join(row["phones"]),
-                         "; ".join(row["reasons"])])
-        yield buffer.getvalue()
+    return csv_text(CSV_COLUMNS, rows, lambda row: [row["customerId"], row["channel"], ";".join(row["vins"]),
+                                                    ";".join(row["phones"]), "; ".join(row["reasons"])])
