@@ -56,7 +56,7 @@ final as (
         offers.offer_response,
         conversions.purchase_id is not null as is_converted,
         -- measures
-        coalesce(conversions.amount_cny, 0) as conversion_amount_cny,
+        cast(coalesce(conversions.amount_cny, 0) as {{ dbt.type_numeric() }}) as conversion_amount_cny,
         {{ dbt.datediff('offers.responded_at', 'conversions.purchased_at', 'day') }} as days_to_conversion,
         -- dates
         {{ local_date('offers.responded_at') }} as offer_date,
