@@ -10,14 +10,12 @@ published versions are read whole and scored in memory per request.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api import similar_cases as cases
@@ -27,9 +25,9 @@ from api.profiles import BadArgument
 from api.store import Reader
 from api.writeback import WriteBackService, published_seq
 from hub import knowledge as kb
-from hub.writeback import Append, InvalidWriteBack, check_key
+from hub.writeback import InvalidWriteBack, check_key
 from hub.writeback.events import request_hash
-from hub.writeback.store import events, kind_events
+from hub.writeback.store import kind_events
 
 MAX_FIRST = 20
 MAX_CONTRIBUTIONS = 200
@@ -180,14 +178,10 @@ async def write(service: WriteBackService, principal: Principal, key: Any, raw: 
     """Append one article version to the ops store's event log; the answer once it is on disk.
     A retried key gets its first answer; the same key with another request is refused."""
     key = check_key(key)
-    digest = request_hash(kb.KIND, raw)
-    prior = _prior(service.reader, principal.role, key)
-    if prior is not None:
-        if prior[0] != digest:
-            raise _conflict(key)
-        return json.loads(prior[1])
-    now = datetime.now(UTC)
-    payload = kb.prepare_article(raw, now)
+    replay = service.replayed(principal, kb.KIND, key, raw)
+    if replay is not None:
+        return replay
+    payload = kb.prepare_article(raw, datetime.now(UTC))
     if payload["article_id"] is None:
         payload["article_id"], version = kb.new_article_id(), 1
     else:
@@ -199,24 +193,5 @@ async def write(service: WriteBackService, principal: Principal, key: Any, raw: 
     event_id = uuid.uuid4().hex
     response = {"eventId": event_id, "articleId": payload["article_id"], "version": version,
                 "status": payload["article_status"], "recordedAt": payload["written_at"]}
-    row = {"event_id": event_id, "kind": kb.KIND, "customer_id": kb.NO_CUSTOMER,
-           "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")), "scope": principal.role,
-           "idempotency_key": key, "request_hash": digest, "response": json.dumps(response, separators=(",", ":")),
-           "recorded_at": payload["written_at"]}
-    outcome = await service.writer.submit(Append(row, response))
-    if outcome.status == "conflict":
-        raise _conflict(key)
-    return outcome.response
-
-
-def _prior(reader: Engine, scope: str, key: str) -> tuple[str, str] | None:
-    query = sa.select(events.c.request_hash, events.c.response).where(
-        events.c.scope == scope, events.c.idempotency_key == key)
-    with reader.connect() as con:
-        row = con.execute(query).first()
-    return None if row is None else (row.request_hash, row.response)
-
-
-def _conflict(key: str) -> InvalidWriteBack:
-    return InvalidWriteBack("idempotencyKey", "was already used for a different request: use a new key for a "
-                            "new write-back and repeat a retried request exactly", key)
+    return await service.append(principal, key, request_hash(kb.KIND, raw), event_id, kb.KIND, kb.NO_CUSTOMER,
+                                payload, response, payload["written_at"])

@@ -85,10 +85,22 @@ class WriteBackService:
             "eventId": event_id, "kind": kind, "customerId": customer_id, "recordedAt": recorded_at,
             "workOrderId": payload.get("work_order_id"), "stage": stage,
         }
+        return await self.append(principal, key, event.request_hash, event_id, kind, customer_id, payload, response,
+                                 recorded_at)
+
+    def replayed(self, principal: Principal, kind: str, key: str, raw: dict[str, Any]) -> dict[str, Any] | None:
+        """The first answer when this key was used before (None for a new key); a different
+        request under a used key is refused."""
+        prior = self._prior(principal.role, key)
+        return None if prior is None else _replay(key, request_hash(kind, raw), prior)
+
+    async def append(self, principal: Principal, key: str, digest: str, event_id: str, kind: str, customer_id: str,
+                     payload: dict[str, Any], response: dict[str, Any], recorded_at: str) -> dict[str, Any]:
+        """Append one checked event through the group commit; its response once it is on disk."""
         row = {
             "event_id": event_id, "kind": kind, "customer_id": customer_id,
             "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            "scope": principal.role, "idempotency_key": key, "request_hash": event.request_hash,
+            "scope": principal.role, "idempotency_key": key, "request_hash": digest,
             "response": json.dumps(response, separators=(",", ":")), "recorded_at": recorded_at,
         }
         outcome = await self.writer.submit(Append(row, response))
