@@ -19,6 +19,7 @@ from hub.writeback import log_engine
 from orchestration.lib.publish import publish
 from tests.api.conftest import publish_fixture, serving
 from tests.publish.marts import make_warehouse
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.xdist_group("writeback_api")
 
@@ -256,6 +257,7 @@ def test_events_in_a_published_build_are_not_merged_again(setup, call, mutate):
 
 def test_write_backs_on_postgresql(tmp_path, postgres_url):
     """Production stores: serving and ops both on PostgreSQL (default durable commits)."""
+    postgres_url = fresh_database(postgres_url, "writeback")  # it reads the whole event log
     settings = Settings(data_dir=tmp_path / "var", serving_url=postgres_url, ops_url=postgres_url)
     make_warehouse(settings.warehouse_path)
     publish(settings, build_id="pg-writeback")

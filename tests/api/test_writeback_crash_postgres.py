@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from hub.settings import Settings
 from hub.writeback import log_engine
 from hub.writeback.store import events_after
 from tests.api.conftest import publish_fixture
+from tests.postgres import fresh_database
 from tests.api.test_writeback_crash import READERS, Server, _client, _reader
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("writeback_crash")]
@@ -32,18 +32,8 @@ KILLS = 3
 WORKERS = 2
 
 
-def _fresh_database(postgres_url: str) -> str:
-    """A database of its own on the session's server (other tests share the default one)."""
-    name = f"crash_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.exec_driver_sql(f"create database {name}")
-    admin.dispose()
-    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def _settings(tmp_path, postgres_url: str) -> Settings:
-    return publish_fixture(Settings(data_dir=tmp_path / "var", ops_url=_fresh_database(postgres_url)))
+    return publish_fixture(Settings(data_dir=tmp_path / "var", ops_url=fresh_database(postgres_url, "crash")))
 
 
 def _watch(url: str, stop: threading.Event, seen: list[int]) -> None:

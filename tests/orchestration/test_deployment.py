@@ -13,21 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import HUB, ROOT
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def dagster_database(postgres_url: str) -> str:
-    """A database of its own on the session's server, as psycopg2 URL (what dagster-postgres speaks)."""
-    name = f"dagster_{os.getpid()}"
-    engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f"drop database if exists {name}"))
-        conn.execute(sa.text(f"create database {name}"))
-    engine.dispose()
-    base = postgres_url.rsplit("/", 1)[0].replace("postgresql+psycopg://", "postgresql+psycopg2://")
-    return f"{base}/{name}"
+    """A database of its own, as a psycopg2 URL (what dagster-postgres speaks)."""
+    return fresh_database(postgres_url, "dagster").replace("postgresql+psycopg://", "postgresql+psycopg2://")
 
 
 def test_build_runs_each_step_in_its_own_process_with_postgres_storage(
