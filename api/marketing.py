@@ -124,8 +124,7 @@ def declined_since_publish(con: Reader, ops: Engine, since: datetime) -> set[tup
     with ops.connect() as ops_con:
         live = kind_events(ops_con, events_vocabulary.OFFER_RESPONSE, published_seq(con))
     return {(e["customer_id"], e["payload"]["product"]) for e in live
-            if offers.declined_since([{"product": e["payload"]["product"], "response": e["payload"]["response"],
-                                       "respondedAt": e["payload"]["responded_at"]}], e["payload"]["product"], since)}
+            if offers.suppresses(e["payload"]["response"], e["payload"]["responded_at"], since)}
 
 
 def cross_sell_page(

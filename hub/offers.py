@@ -11,10 +11,9 @@ afternoon's list. "not_now" is not a decline: the customer may be asked again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-DECLINED = "declined"
+DECLINED = "declined"  # one of hub.vocabulary.OFFER_RESPONSES (tests/hub/test_vocabulary.py)
 
 
 def suppressed_since(now: datetime, days: int) -> datetime:
@@ -28,7 +27,6 @@ def _utc(value: datetime | str) -> datetime:
     return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
-def declined_since(responses: Iterable[Mapping], product: str, since: datetime) -> bool:
-    """Some response in `responses` (product, response, respondedAt) declines `product` at or after since."""
-    return any(r["product"] == product and r["response"] == DECLINED and _utc(r["respondedAt"]) >= since
-               for r in responses)
+def suppresses(response: str, responded_at: datetime | str, since: datetime) -> bool:
+    """Whether this offer response still keeps its product from being offered: a decline at or after since."""
+    return response == DECLINED and _utc(responded_at) >= since

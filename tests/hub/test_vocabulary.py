@@ -99,3 +99,10 @@ def test_cli_lists_and_writes_the_vocabulary(tmp_path, monkeypatch) -> None:
     result = CliRunner().invoke(app, ["vocabulary", "--write-seed"])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == vocabulary.seed_text()
+
+
+def test_the_suppressing_offer_response_is_a_vocabulary_value():
+    from hub import offers
+    from hub.vocabulary import OFFER_RESPONSES
+
+    assert offers.DECLINED in OFFER_RESPONSES
