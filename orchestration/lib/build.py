@@ -138,7 +138,7 @@ def run_build(
     ops = {name: cfg for name, cfg in run_config.get("ops", {}).items() if job.graph.has_node_named(name)}
     run_config = {**run_config, "ops": ops}
     if executor == "multiprocess":
-        return _run_multiprocess(defs, instance, run_config, select, tags, watch)
+        return _run_multiprocess(defs, job, instance, run_config, select, tags, watch)
     run_id = make_new_run_id()
     if watch is None:
         result = job.execute_in_process(
@@ -158,6 +158,7 @@ LAUNCH_TAG = "hub/launch"
 
 def _run_multiprocess(
     defs: dg.Definitions,
+    job: dg.JobDefinition,
     instance: dg.DagsterInstance,
     run_config: dict,
     select: Sequence[str] | None,
@@ -182,5 +183,5 @@ def _run_multiprocess(
         records = instance.get_run_records(filters=dg.RunsFilter(tags={LAUNCH_TAG: launch}), limit=1)
         return records[0].dagster_run.run_id if records else None
 
-    with watch(run_id, build_job(defs, select)):
+    with watch(run_id, job):
         return execute()
