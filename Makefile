@@ -16,7 +16,7 @@ PG_BIN := /usr/lib/postgresql/15/bin
 SUPERSET_VENV := .superset-venv
 
 .PHONY: superset-install superset graphiql-assets
-.PHONY: install install-system demo serve test test-fast simulate ingest bench-ingest bench-build clean help
+.PHONY: install install-system demo serve test test-scale test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
 	@echo "make demo   - install, simulate demo data, build the hub (ingest, dbt, quality gate, publish),"
@@ -24,6 +24,7 @@ help:
 	@echo "make serve  - serve what is already built"
 	@echo "make superset - provision and serve the Superset dashboards (beside make serve, port 8088)"
 	@echo "make test   - install and run the test suite"
+	@echo "make test-scale - the whole-build and whole-engine tests (CI runs them after make test)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -98,7 +99,12 @@ serve: install
 	scripts/serve.sh
 
 test: install install-system superset-install
-	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=25
+	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=25 -m "not scale"
+
+# Whole-build and whole-engine tests (Spark, a Dagster deployment on PostgreSQL, rebuilds after
+# erasure and write-backs): CI runs them after `make test`.
+test-scale: install install-system superset-install
+	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=25 -m scale
 
 test-fast: install
 	$(VENV_BIN)/pytest -x -q -m "not slow"
