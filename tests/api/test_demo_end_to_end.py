@@ -259,6 +259,7 @@ def test_republish_under_load_loses_no_request(demo: Demo) -> None:
     assert all(answer["customer"] == before["customer"] for answer in load.answers)
 
 
+@pytest.mark.scale
 def test_a_failing_quality_gate_leaves_the_served_data_unchanged(demo: Demo) -> None:
     phone = demo.truth("phones").query("owner_kind == 'personal'").phone.iloc[1]
     served_before = demo.post(SCREEN_POP, {"phone": phone})

@@ -106,6 +106,7 @@ def test_ingest_bench(built_demo: Path, tmp_path: Path) -> None:
     assert re.search(rf"ingest / baseline time ratio: {NUMBER}x", out), out
 
 
+@pytest.mark.scale
 def test_build_bench(built_demo: Path, tmp_path: Path) -> None:
     # one staging model over the raw tables: the whole script (hold back a day, rewind, full
     # build, put back, incremental build, dbt timings, the floor) on a fraction of the work

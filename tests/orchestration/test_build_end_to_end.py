@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import run_hub
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_build")]
+pytestmark = [pytest.mark.slow, pytest.mark.scale, pytest.mark.xdist_group("demo_build")]
 
 MARTS = (
     "dim_customers", "dim_customer_phones", "customer_aliases", "customer_id_history", "customer_profile",

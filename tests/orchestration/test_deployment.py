@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tests.conftest import HUB, ROOT
 from tests.postgres import fresh_database
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def _crm_lines(crm_ids: list[str]) -> dict[str, list[tuple[str, int]]]:
         con.close()
 
 
+@pytest.mark.scale
 def test_erased_person_stays_erased_through_rebuild_and_resent_files(demo_copy):
     settings = get_settings()
     customer_id, crm_ids = _person()

@@ -23,7 +23,7 @@ from ingestion.ops_export import CHECKPOINT
 from tests.api.conftest import serving
 from tests.conftest import run_hub
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("writeback_build")]
+pytestmark = [pytest.mark.slow, pytest.mark.scale, pytest.mark.xdist_group("writeback_build")]
 
 PROFILE = """query($id: ID) { customer(id: $id) { id contacts { contactId } offerResponses { product response }
   openWorkOrders { workOrderId stage } consents { channel purpose status } lifecycle { hasMarketingConsent } } }"""

@@ -73,6 +73,7 @@ def _facts(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.mark.slow
+@pytest.mark.scale
 def test_ids_are_stable_merges_leave_aliases_and_splits_restore(tmp_path: Path) -> None:
     warehouse = build_fixture_warehouse(tmp_path / "warehouse.duckdb")
     run_dbt("build", *NO_TESTS, *UNSCORED, warehouse=warehouse, work_dir=tmp_path)
