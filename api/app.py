@@ -32,9 +32,9 @@ from api.deadline import Deadline
 from api.desk import desk_routes
 from api.graphiql import graphiql_page, graphiql_routes
 from api.keys import KeyChecker, Principal
-from api import retention, service_notices
+from api import leads, retention, service_notices
 from api.marketing import ListArgumentError, cross_sell_page, export_rows, to_csv
-from api.roles import EXPORT_ROLES, ROLES, SERVICE_NOTICE_ROLES
+from api.roles import EXPORT_ROLES, LEAD_ROLES, ROLES, SERVICE_NOTICE_ROLES
 from api.ops import audit_writer_engine, ops_engine
 from api.rates import RateLimiter, Refusal
 from api.service import GraphQLService
@@ -214,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error("the serving store is not available yet", 503)
 
     def audited_csv(principal: Principal, rows: Callable[[Reader], Iterable], write_csv: Callable,
-                    **detail: object) -> StreamingResponse:
+                    id_field: str = "customerId", **detail: object) -> StreamingResponse:
         """Stream rows as CSV, each group of rows audited before it is sent."""
         def record(customer_ids: list[str]) -> None:
             ticket = audit.record(principal, customer_ids, action="export_row", **detail)
@@ -223,7 +223,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         def body():
             with store.connect() as con:
-                yield from write_csv(audited_rows(rows(con), record))
+                yield from write_csv(audited_rows(rows(con), record, id_field))
 
         return StreamingResponse(body(), media_type="text/csv; charset=utf-8")
 
@@ -286,6 +286,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return audited_csv(principal, lambda con: service_notices.export_rows(con, target, channel, ops=log_reader),
                            service_notices.to_csv, list="service_notice", notice=target.describe())
 
+    async def leads_csv(request: Request) -> Response:
+        """GET /export/leads.csv?status=&region=&minScore= (role sales): the hand-over list."""
+        principal = export_principal(request, LEAD_ROLES, "the leads hand-over list")
+        if isinstance(principal, Response):
+            return principal
+        q = request.query_params
+
+        def arguments(con: Reader) -> dict:
+            args = dict(status=q.get("status"), region=q.get("region"), min_score=float(q.get("minScore", "0")))
+            leads.leads_page(con, first=1, **args, ops=log_reader)
+            return args
+
+        args = checked_arguments(arguments)
+        if isinstance(args, Response):
+            return args
+        return audited_csv(principal, lambda con: leads.export_rows(con, **args, ops=log_reader), leads.to_csv,
+                           id_field="auditSubject", list="sales_leads")
+
     async def health(_request: Request) -> Response:
         return _Json({"status": "ok"})
 
@@ -310,6 +328,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/export/cross-sell.csv", cross_sell_csv),
             Route("/export/retention.csv", retention_csv),
             Route("/export/service-notice.csv", service_notice_csv),
+            Route("/export/leads.csv", leads_csv),
             Route("/health", health),
             *graphiql_routes(production),
             *desk_routes(),

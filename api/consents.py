@@ -21,9 +21,8 @@ from hub.writeback import vocabulary
 from hub.writeback.store import customer_events, kind_events
 
 
-def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel: str, purpose: str) -> dict[str, bool]:
-    """For each customer id: whether consent for (channel, purpose) is granted now.
-    No consent on record means not granted."""
+def consents_now(con: Reader, ops: Engine, customer_ids: Sequence[str]) -> dict[str, list]:
+    """For each customer id: the consents in force now (served, live write-backs folded on top)."""
     ids = list(dict.fromkeys(customer_ids))
     if not ids:
         return {}
@@ -33,11 +32,14 @@ def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel:
     by_customer: dict[str, list] = {}
     for event in live:
         by_customer.setdefault(event["customer_id"], []).append(event)
-    answers = {}
-    for customer_id in ids:
-        merged = fold.consents(served.get(customer_id, []), by_customer.get(customer_id, []))
-        answers[customer_id] = contactability.is_granted(merged, channel, purpose)
-    return answers
+    return {cid: fold.consents(served.get(cid, []), by_customer.get(cid, [])) for cid in ids}
+
+
+def granted_many(con: Reader, ops: Engine, customer_ids: Sequence[str], channel: str, purpose: str) -> dict[str, bool]:
+    """For each customer id: whether consent for (channel, purpose) is granted now.
+    No consent on record means not granted."""
+    return {cid: contactability.is_granted(merged, channel, purpose)
+            for cid, merged in consents_now(con, ops, customer_ids).items()}
 
 
 def granted(con: Reader, ops: Engine, customer_id: str, channel: str, purpose: str) -> bool:

@@ -11,11 +11,11 @@ import typer
 from hub import vocabulary
 from hub.settings import get_settings
 
-app = typer.Typer(name="marketing", help="Consent-aware cross-sell and retention lists (docs/marketing.md).",
+app = typer.Typer(name="marketing", help="Consent-aware cross-sell, retention, service-notice and sales-lead lists (docs/marketing.md).",
                   no_args_is_help=True)
 
 
-def _export(role: str, write: Callable) -> None:
+def export_as(role: str, write: Callable) -> None:
     """Write one list's CSV to stdout, every row audited in the chain as key `cli` with this role.
 
     write(con, ops, recorder) checks the arguments on the list's first page, then returns the
@@ -66,7 +66,7 @@ def export(
         rows = export_rows(con, product, channel, min_score, region, segment, ops)
         return to_csv(audited_rows(rows, recorder(list="cross_sell", product=product)))
 
-    _export("marketer", write)
+    export_as("marketer", write)
 
 
 @app.command("retention")
@@ -84,7 +84,7 @@ def retention_export(
         rows = retention.export_rows(con, channel, min_risk, min_value, ops)
         return retention.to_csv(audited_rows(rows, recorder(list="retention")))
 
-    _export("marketer", write)
+    export_as("marketer", write)
 
 
 @app.command("service-notice")
@@ -113,4 +113,22 @@ def service_notice_export(
         rows = service_notices.export_rows(con, target, channel, ops)
         return service_notices.to_csv(audited_rows(rows, recorder(list="service_notice", notice=target.describe())))
 
-    _export("contact_engine", write)
+    export_as("contact_engine", write)
+
+
+@app.command("leads")
+def leads_export(
+    status: Annotated[str | None, typer.Option(help=" or ".join(vocabulary.LEAD_STATES) + " (default: the open ones)")] = None,
+    region: Annotated[str | None, typer.Option(help="the lead's province, e.g. 山东省")] = None,
+    min_score: Annotated[float, typer.Option(help="lowest lead score listed (0..1)")] = 0.0,
+) -> None:
+    """Write sales' hand-over list of leads (best score first, numbers in full) as CSV to stdout."""
+    from api import leads
+    from api.audit import audited_rows
+
+    def write(con, ops, recorder):
+        leads.leads_page(con, status, region, min_score, first=1, ops=ops)
+        rows = leads.export_rows(con, status, region, min_score, ops)
+        return leads.to_csv(audited_rows(rows, recorder(list="sales_leads"), "auditSubject"))
+
+    export_as("sales", write)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "supervisor", "privacy", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "sales", "rnd", "executive", "supervisor", "privacy", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -68,6 +68,9 @@ _SERVICE_NOTICE = {"ServiceNoticeConnection": ALL, "ServiceNoticeEdge": ALL, "Se
 SERVICE_NOTICE_ROLES = frozenset({"contact_engine", "admin"})
 # who may export a list as CSV over HTTP (GET /export/cross-sell.csv)
 EXPORT_ROLES = frozenset({"marketer"})
+# sales' hand-over list of leads (api/leads.py) and their status write-back: the numbers in full
+_SALES_LEADS = {"SalesLeadConnection": ALL, "SalesLeadEdge": ALL, "SalesLead": ALL}
+LEAD_ROLES = frozenset({"sales"})
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
 _KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
@@ -86,6 +89,10 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "marketer": {"Query": frozenset({"crossSellList", "retentionList", "offerConversions", "servingBuild"}),
                  "PageInfo": ALL, "Build": ALL,
                  **_MARKETING},
+    # sales: the hand-over list of leads (numbers in full: they call them back) and its status write-back;
+    # no lookup of a customer
+    "sales": {"Query": frozenset({"salesLeads", "servingBuild"}), "PageInfo": ALL, "Build": ALL, **_SALES_LEADS,
+              "Mutation": frozenset({"recordLeadStatus"}), "WriteBackResult": ALL},
     # field quality: vehicles and their health, no personal data
     "rnd": {
         "Query": frozenset({"customer", "servingBuild", "fieldAlerts", "fieldAlert", "knowledgeContributions",
@@ -187,6 +194,9 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
                                             "recordOfferResponse", "setConsent")
       for argument in ("idempotencyKey", "input")),
     ("recordQaReview", "idempotencyKey"), ("recordQaReview", "input"),  # a call id and scores, no person
+    # the hand-over list's filters and the status write-back (a lead id, a status): sales' alone
+    ("salesLeads", "status"), ("salesLeads", "region"), ("salesLeads", "minScore"), ("salesLeads", "first"),
+    ("salesLeads", "after"), ("recordLeadStatus", "idempotencyKey"), ("recordLeadStatus", "input"),
 })
 
 

@@ -36,6 +36,8 @@ _CUSTOMER = (
 _WORK_ORDER = "select customer_id, coalesce(stage, status) as stage from open_work_orders where work_order_id = :key"
 _PUBLISHED_SEQ = "select ops_seq from _build"
 _QA_SAMPLE = "select customer_id from qa_samples where call_id = :key"
+_LEAD = "select lead_id from sales_leads where lead_id = :key"
+NO_CUSTOMER = ""  # a lead's status is about a lead, not a customer (hub.knowledge.NO_CUSTOMER alike)
 KNOWN_CUSTOMERS = 200_000  # customer ids checked against the served build, per API process
 KNOWN_SECONDS = 300.0
 
@@ -119,6 +121,12 @@ class WriteBackService:
     def _references(self, kind: str, payload: dict[str, Any]) -> str:
         """The customer the event concerns (a merged-away id resolves to its survivor);
         for a stage change, the work order's customer after checking the stage order."""
+        if kind == v.LEAD_STATUS:
+            with self.store.connect() as con:
+                if not con.rows(_LEAD, {"key": payload["lead_id"]}):
+                    raise InvalidWriteBack("input.leadId", "is not a lead of the served hand-over list (sales_leads)",
+                                           payload["lead_id"])
+            return NO_CUSTOMER
         if kind == v.QA_REVIEW:
             with self.store.connect() as con:
                 sampled = con.rows(_QA_SAMPLE, {"key": payload["call_id"]})

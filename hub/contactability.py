@@ -43,3 +43,13 @@ def is_eligible(consents: Iterable[Mapping], channel: str, purpose: str) -> bool
 def has_marketing_consent(consents: Iterable[Mapping]) -> bool:
     """Some channel's consent for marketing is granted (customer_profile.has_marketing_consent)."""
     return any(c["purpose"] == MARKETING and c["isGranted"] for c in consents)
+
+
+def may_call_back(consents: Iterable[Mapping], channel: str = "phone") -> bool:
+    """May sales call back a lead left by this customer (docs/marketing.md "Sales leads")?
+    The lead asked to be called (its own consent); the customer's explicit no since wins:
+    marketing on the channel withdrawn, or an opt-out of personalised marketing. No consent on
+    record leaves the lead's own."""
+    consents = list(consents)
+    withdrawn = any(c["channel"] == channel and c["purpose"] == MARKETING and not c["isGranted"] for c in consents)
+    return not withdrawn and not has_personalised_marketing_opt_out(consents)

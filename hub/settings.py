@@ -29,6 +29,7 @@ DEFAULT_RATE_LIMITS = {
     "agent": RateLimit(per_second=5, burst=100, misses_per_minute=20),
     "contact_engine": RateLimit(per_second=200, burst=1_000, misses_per_minute=600),
     "marketer": RateLimit(per_second=10, burst=200, misses_per_minute=20),  # pages through lists
+    "sales": RateLimit(per_second=10, burst=200, misses_per_minute=20),  # pages through leads, writes statuses
     "rnd": RateLimit(per_second=10, burst=100, misses_per_minute=60),
     "executive": RateLimit(per_second=5, burst=50, misses_per_minute=20),
     "supervisor": RateLimit(per_second=5, burst=50, misses_per_minute=20),

@@ -72,6 +72,13 @@ TELEMATICS_EVENT_TYPES = ("fault_raised", "fault_cleared", "harsh_braking", "ove
 # only published articles are suggested; a draft is seen by its writers
 ARTICLE_STATUSES = ("draft", "published")
 
+# ---------------------------------------------------------------- sales leads (docs/marketing.md "Sales leads")
+# where the leads export says a lead came from, what it asked about, and the hand-over's states
+LEAD_SOURCES = ("website", "dealer_event", "trade_show", "referral", "hotline")
+LEAD_INTERESTS = ("new_vehicle", *PRODUCTS)
+LEAD_STATUSES = ("contacted", "qualified", "won", "lost")  # what sales writes back (recordLeadStatus)
+LEAD_STATES = ("new", *LEAD_STATUSES)  # a lead's state on the hand-over list: new until sales writes one
+
 # domain name (as the seed and the dbt test `in_vocabulary` spell it) -> its values
 DOMAINS: dict[str, tuple[str, ...]] = {
     "product": PRODUCTS,
@@ -101,6 +108,10 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "component": COMPONENTS,
     "telematics_event_type": TELEMATICS_EVENT_TYPES,
     "article_status": ARTICLE_STATUSES,
+    "lead_source": LEAD_SOURCES,
+    "lead_interest": LEAD_INTERESTS,
+    "lead_status": LEAD_STATUSES,
+    "lead_state": LEAD_STATES,
 }
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "transforms" / "seeds" / "vocabulary.csv"

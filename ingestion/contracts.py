@@ -69,7 +69,7 @@ class Field:
 class Contract:
     """The contract of one exported entity of one source system."""
 
-    source: Literal["crm", "acd", "ticketing", "telematics", "ops"]
+    source: Literal["crm", "acd", "ticketing", "telematics", "sales", "ops"]
     entity: str
     file_pattern: str  # glob inside landing/<source>/
     format: Literal["csv", "jsonl"]
@@ -387,9 +387,33 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("lon", "float", minimum=73, maximum=136),
         ),
     ),
+    # ---------------------------------------------------------------- sales leads (docs/marketing.md)
+    Contract(
+        source="sales",
+        entity="leads",
+        file_pattern="leads_*.csv",
+        format="csv",
+        description="Sales leads from the web form, dealer events, trade shows, referrals and the hotline, "
+        "as typed: the same person more than once, phones in any format or unusable, existing customers among them.",
+        key=("lead_id",),
+        fields=(
+            _f("lead_id", required=True, max_length=32, description="the lead system's id"),
+            _f("lead_source", required=True, allowed=vocab.LEAD_SOURCES),
+            _f("name", required=True, pii=True, max_length=100, description="as the person gave it"),
+            # not required: a lead with an unusable number still loads (normalised columns NULL)
+            _f("phone", normalise="phone", pii=True, max_length=40),
+            _f("email", normalise="email", pii=True, max_length=120),
+            _f("province", max_length=20),
+            _f("city", max_length=40),
+            _f("interest", required=True, allowed=vocab.LEAD_INTERESTS),
+            _f("fleet_size", "int", minimum=0, maximum=10_000, description="vehicles the lead says it runs"),
+            _f("consent_to_contact", "bool", required=True, description="the lead agreed to be called back"),
+            _f("created_at", "timestamp", required=True),
+        ),
+    ),
 )
 
-SOURCES = ("crm", "acd", "ticketing", "telematics")
+SOURCES = ("crm", "acd", "ticketing", "telematics", "sales")
 
 # ---------------------------------------------------------------- ops (contact-engine write-backs)
 # Not an upstream export: ingestion.ops_export writes the ops store's event log into
@@ -501,6 +525,21 @@ OPS_CONTRACTS += (
             _f("author_id", required=True, max_length=40, description="the author's employee id"),
             _f("article_status", required=True, allowed=vocab.ARTICLE_STATUSES),
             _f("written_at", "timestamp", required=True),
+        ),
+    ),
+)
+# Sales' progress on handed-over leads (recordLeadStatus): about a lead, not a customer.
+OPS_CONTRACTS += (
+    Contract(
+        source="ops", entity="lead_statuses", file_pattern="lead_statuses_*.jsonl", format="jsonl",
+        timezone="UTC", encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
+        description="Status changes of sales leads written back by sales (recordLeadStatus).",
+        key=("event_id",),
+        fields=(
+            _f("seq", "int", required=True, minimum=1, description="position in the ops event log"),
+            _f("event_id", required=True, max_length=32),
+            _f("recorded_at", "timestamp", required=True),
+            *_from_rules(wb.LEAD_STATUS),
         ),
     ),
 )

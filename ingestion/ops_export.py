@@ -33,6 +33,7 @@ ENTITY = {
     v.CONSENT: "consents",
     v.QA_REVIEW: "qa_reviews",
     knowledge.KIND: "knowledge_articles",
+    v.LEAD_STATUS: "lead_statuses",
 }
 
 
@@ -69,7 +70,7 @@ def export_events(settings: Settings) -> list[Path]:
 def row(event: Mapping[str, Any]) -> dict[str, Any]:
     """One event as its entity's export row (the ops contract's columns)."""
     p = event["payload"]
-    if event["kind"] == knowledge.KIND:  # about no customer: the article version as written
+    if event["kind"] in (knowledge.KIND, v.LEAD_STATUS):  # about no customer: the event as written
         return {"seq": event["seq"], "event_id": event["event_id"], "recorded_at": event["recorded_at"], **p}
     base = {"seq": event["seq"], "event_id": event["event_id"], "customer_id": event["customer_id"],
             "recorded_at": event["recorded_at"]}

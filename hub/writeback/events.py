@@ -120,10 +120,17 @@ SPECS: dict[str, tuple[Rule, ...]] = {
         _r("qaPoints", "int", minimum=0, derived=True),
         _r("qaPossiblePoints", "int", minimum=1, derived=True),
     ),
+    v.LEAD_STATUS: (
+        _r("leadId", required=True, max_length=32),
+        _r("status", required=True, allowed=v.LEAD_STATUSES),
+        _r("statusAt", "datetime"),
+        _r("salesRepId", max_length=20),
+        _r("note", max_length=2000, personal=True),
+    ),
 }
 # when the event happened, if the caller did not say: when it was recorded
 WHEN = {v.WORK_ORDER_ADVANCED: "stage_at", v.SURVEY: "surveyed_at", v.OFFER_RESPONSE: "responded_at",
-        v.QA_REVIEW: "reviewed_at"}
+        v.QA_REVIEW: "reviewed_at", v.LEAD_STATUS: "status_at"}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from hub.vocabulary import (  # noqa: F401 - re-exported for the write-back code
     CONTACT_CHANNELS,
     CONTACT_DISPOSITIONS,
     DIRECTIONS,
+    LEAD_STATUSES,
     OFFER_RESPONSES,
     PRIORITIES,
     PRODUCTS,
@@ -33,7 +34,8 @@ SURVEY = "survey"
 OFFER_RESPONSE = "offer_response"
 CONSENT = "consent"
 QA_REVIEW = "qa_review"
-KINDS = (CONTACT, WORK_ORDER_OPENED, WORK_ORDER_ADVANCED, SURVEY, OFFER_RESPONSE, CONSENT, QA_REVIEW)
+LEAD_STATUS = "lead_status"  # sales' progress on a handed-over lead (recordLeadStatus), about a lead, not a customer
+KINDS = (CONTACT, WORK_ORDER_OPENED, WORK_ORDER_ADVANCED, SURVEY, OFFER_RESPONSE, CONSENT, QA_REVIEW, LEAD_STATUS)
 
 # A supervisor's QA review of a sampled call (recordQaReview, docs/contact_center.md "QA"):
 # a score from 0 to QA_MAX_SCORE on each criterion reviewed; the call's QA score is the points

@@ -63,6 +63,7 @@ def simulate(landing_dir: Path, truth_dir: Path, *, scale: str = "demo", seed: i
                 bar.advance(task)
     tr.write_static(tw, world, sim.life, sim.openings, first_ownerships)
     tr.write_churn(tw, sim.life, cfg.first_day + cfg.days - 1)
+    tr.write_leads(tw, world.lead_truth)
     tr.write_future(tw, future)
     tw.close()
     (truth_dir / "mess.json").write_text(sim.mess.manifest(), encoding="utf-8")

@@ -28,6 +28,9 @@ ROW_KINDS = {  # kind -> expected outcome
 FILE_KINDS = ("gbk_encoding", "utf8_bom", "crlf", "truncated_file", "resent_file", "clock_skew")
 TRUNCATED = {"crm": "crm__phones", "acd": "acd__call_legs", "ticketing": "ticketing__transitions", "telematics": "telematics__events"}
 SKEW_NODE, SKEW_SECONDS = "acd03", 90
+# sources added after the first four draw their defects from a generator of their own, so
+# adding one leaves every other file's defects where they were
+SIDE_SOURCES = ("sales",)
 
 
 @dataclass
@@ -58,17 +61,20 @@ def _candidates(contract: Contract, kind: str) -> list[Field]:
 
 
 class Mess:
-    def __init__(self, first_day: int, days: int, per_kind: int, rng: np.random.Generator):
+    def __init__(self, first_day: int, days: int, per_kind: int, rng: np.random.Generator,
+                 side_rng: np.random.Generator | None = None):
         self.rng = rng
+        self.side_rng = side_rng if side_rng is not None else rng
         self.items: list[MessItem] = []
         self.first_day = first_day
         self.plan: dict[tuple[str, int], list[str]] = {}
         self.carry: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (contract, day) -> [(line, kind)]
         for c in CONTRACTS:
+            draw = self.side_rng if c.source in SIDE_SOURCES else rng
             for kind in ROW_KINDS:
                 if not _candidates(c, kind):
                     continue
-                for d in rng.choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
+                for d in draw.choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
                     self.plan.setdefault((c.name, first_day + int(d)), []).append(kind)
         mid = first_day + days // 2
         self.truncated = {name: mid + 3 + i for i, name in enumerate(TRUNCATED.values())}
@@ -97,6 +103,16 @@ class Mess:
         index and shifted on the few structural edits: files of 10^5 clean rows pass
         through untouched.
         """
+        if contract.source not in SIDE_SOURCES:
+            return self._finish(contract, day, lines, cols, file, tags)
+        main, self.rng = self.rng, self.side_rng
+        try:
+            return self._finish(contract, day, lines, cols, file, tags)
+        finally:
+            self.rng = main
+
+    def _finish(self, contract: Contract, day: int, lines: list[str], cols: list[pa.Array], file: str,
+                tags: dict[int, list[tuple]] | None) -> bytes:
         rng = self.rng
         texts = lines
         marks = {i: list(t) for i, t in (tags or {}).items()}

@@ -33,7 +33,7 @@ SORT_KEYS = {
     "crm__ownerships": "updated_at", "crm__purchases": "purchased_at", "crm__consents": "recorded_at",
     "acd__call_legs": "started_at", "acd__surveys": "surveyed_at", "acd__agents": "_day",
     "ticketing__work_orders": "updated_at", "ticketing__transitions": "stage_at",
-    "telematics__readings": "reading_ts", "telematics__events": "event_at",
+    "telematics__readings": "reading_ts", "telematics__events": "event_at", "sales__leads": "created_at",
 }
 WO_COLUMNS = ("created", "category", "party", "vehicle", "fault", "defect", "call_id", "ani")
 CHUNK_ROWS = 250_000  # bigger files with no planned row defect are written in chunks
@@ -57,7 +57,7 @@ class Simulation:
         self.gateway = Gateway(world.connected, world.vehicles, world.parties, world.scale.reading_interval_min, r["telematics"])
         self.life = Lifecycle(world.scale, world, r["lifecycle"])
         self.life.purchase_seq = length(world.crm_rows["crm__purchases"].frame) + 1  # ids continue the history's
-        self.mess = Mess(world.scale.first_day, world.scale.days, world.scale.mess_days_per_kind, r["mess"])
+        self.mess = Mess(world.scale.first_day, world.scale.days, world.scale.mess_days_per_kind, r["mess"], r["leads"])
         self.openings: list[Frame] = []
 
     def release(self) -> None:

@@ -150,3 +150,13 @@ def write_future(tw: TruthWriter, frames: list[Frame]) -> None:
         "person_id": party_ids(f["party"]), "product": pa.array(f["product"], pa.string()),
         "purchased_on": dates(np.asarray(f["purchased_at"]) // DAY), "amount_cny": pa.array(f["amount_cny"], pa.float64()),
     })
+
+
+def write_leads(tw: TruthWriter, t: Frame) -> None:
+    """Who is behind each sales lead: a customer's person id (P...) or a prospect's (Q...),
+    whether they were a customer, the lead it repeats, and what is wrong with its phone."""
+    tw.append("leads", {
+        "lead_id": pa.array(t["lead_id"], pa.string()), "person_id": pa.array(t["person_id"], pa.string()),
+        "is_customer": pa.array(t["is_customer"]), "duplicate_of": pa.array(t["duplicate_of"], pa.string()),
+        "phone_defect": pa.array(t["phone_defect"], pa.string()),
+    })

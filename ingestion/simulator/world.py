@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingestion.contracts import QUEUES
-from ingestion.simulator import assets, catalog, crm, people, phonebook, vehicles
+from ingestion.simulator import assets, catalog, crm, leads, people, phonebook, vehicles
 from ingestion.simulator.config import Scale
 from ingestion.simulator.frames import DayRouter, Frame
 from ingestion.simulator.queueing import Agents, make_agents
 
 STREAMS = ("people", "records", "phones", "vehicles", "assets", "agents", "failures", "calls", "tickets",
-           "telematics", "lifecycle", "mess", "future")
+           "telematics", "lifecycle", "mess", "future", "leads")  # a new stream goes last: the others keep their draws
 
 
 @dataclass
@@ -35,6 +35,7 @@ class World:
     expected_daily: np.ndarray  # per queue: contacts the planner expects on an ordinary Wednesday
     crm_rows: dict[str, DayRouter]
     email_junk: np.ndarray
+    lead_truth: Frame  # who is behind each sales lead (truth table `leads`)
 
 
 def expected_contacts(scale: Scale, fleet: vehicles.Vehicles) -> np.ndarray:
@@ -74,12 +75,13 @@ def build_world(scale: Scale, seed: int) -> World:
         "crm__purchases": assets.number_purchases(assets.purchase_rows(scale, fleet, parties, records, connected, r)),
         "crm__consents": assets.consent_rows(records, r, last_day),
     }
+    rows["sales__leads"], lead_truth = leads.make_leads(scale, parties, book, rngs["leads"])
     expected = expected_contacts(scale, fleet)
     return World(
         scale=scale, rngs=rngs, parties=parties, records=records, book=book, vehicles=fleet, defects=defects,
         members=members, connected=connected, agents=make_agents(scale, expected, rngs["agents"]),
         expected_daily=expected, crm_rows={k: DayRouter(v, scale.first_day) for k, v in rows.items()},
-        email_junk=email_junk,
+        email_junk=email_junk, lead_truth=lead_truth,
     )
 
 

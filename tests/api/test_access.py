@@ -63,6 +63,7 @@ ENTRY_QUERIES = {
     "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
     "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
     "knowledgeContributions": "{ knowledgeContributions { author } }",
+    "salesLeads": "{ salesLeads { edges { node { leadId } } } }",
 }
 
 
@@ -84,7 +85,7 @@ def test_every_query_field_is_open_exactly_to_its_roles_over_http(api, field):
             assert body["errors"][0]["message"] == refused
 
 
-@pytest.mark.parametrize("role", ["marketer", "executive"])
+@pytest.mark.parametrize("role", ["marketer", "sales", "executive"])
 def test_marketers_and_executives_look_no_customer_up(api, role):
     """A marketer works from consent-aware lists, an executive from aggregates: neither reads
     a customer, consenting or not, by any key (CU3 opted out of personalised marketing)."""

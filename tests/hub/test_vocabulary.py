@@ -19,7 +19,7 @@ from ingestion.contracts import ALL_CONTRACTS, OPS_CONTRACTS
 MUTATIONS = {wb.CONTACT: "recordContact", wb.WORK_ORDER_OPENED: "openWorkOrder",
              wb.WORK_ORDER_ADVANCED: "advanceWorkOrder", wb.SURVEY: "recordSurvey",
              wb.OFFER_RESPONSE: "recordOfferResponse", wb.CONSENT: "setConsent",
-             wb.QA_REVIEW: "recordQaReview"}
+             wb.QA_REVIEW: "recordQaReview", wb.LEAD_STATUS: "recordLeadStatus"}
 DOMAIN_LISTS = {values: domain for domain, values in vocabulary.DOMAINS.items()}
 
 
@@ -49,11 +49,12 @@ def test_ops_contracts_check_what_the_writeback_rules_checked() -> None:
     ops = {c.entity: {f.name: f for f in c.fields} for c in OPS_CONTRACTS}
     entity = {wb.CONTACT: "contacts", wb.WORK_ORDER_OPENED: "work_order_changes",
               wb.WORK_ORDER_ADVANCED: "work_order_changes", wb.SURVEY: "surveys",
-              wb.OFFER_RESPONSE: "offer_responses", wb.CONSENT: "consents", wb.QA_REVIEW: "qa_reviews"}
-    renamed = {"status": "consent_status", "source": "consent_source"}
+              wb.OFFER_RESPONSE: "offer_responses", wb.CONSENT: "consents", wb.QA_REVIEW: "qa_reviews",
+              wb.LEAD_STATUS: "lead_statuses"}
+    renamed = {wb.CONSENT: {"status": "consent_status", "source": "consent_source"}}
     for kind, rules in SPECS.items():
         for rule in rules:
-            field = ops[entity[kind]][renamed.get(rule.column, rule.column)]
+            field = ops[entity[kind]][renamed.get(kind, {}).get(rule.column, rule.column)]
             assert (field.allowed, field.max_length, field.minimum, field.maximum) == (
                 rule.allowed, rule.max_length, rule.minimum, rule.maximum), (kind, rule.name)
 

@@ -267,6 +267,38 @@ insert into marts.fct_offer_conversions values
 SCHEMA += MARKETING_SCHEMA
 ROWS += MARKETING_ROWS
 
+# Sales leads (docs/marketing.md "Sales leads"), as fct_leads holds them: LD1 a prospect; LD2
+# customer CU1 (phone marketing granted); LD3 customer CU3 (opted out of personalised
+# marketing); LD4 did not agree to a call-back; LD5 left an unusable number; LD6 already won;
+# LD7 LD1's repeat.
+LEADS_SCHEMA = """
+create table marts.fct_leads (
+    lead_id varchar, first_lead_id varchar, customer_id varchar, phone_e164 varchar, email_normalised varchar,
+    is_first_of_person boolean, matched_on varchar, lead_source varchar, lead_name varchar, phone_kind varchar,
+    is_phone_valid boolean, province varchar, city varchar, lead_interest varchar, fleet_size bigint,
+    has_contact_consent boolean, relationship varchar, fleet_size_band varchar, age_band varchar, lead_status varchar,
+    person_lead_count bigint, lead_score double, created_at timestamp, status_at timestamp);
+"""
+LEADS_ROWS = """
+insert into marts.fct_leads values
+    ('LD1', 'LD1', null, '+8613700137001', null, true, null, 'referral', '刘洋', 'mobile', true, '山东省', '济南',
+     'new_vehicle', 12, true, 'prospect', '10_or_more', 'within_7_days', 'new', 2, 0.8, '2026-03-28 02:00:00', null),
+    ('LD2', 'LD2', 'CU1', '+8613800138000', null, true, 'phone', 'dealer_event', '张伟', 'mobile', true, '山东省', '济南',
+     'financing', 2, true, 'customer', 'under_3', 'within_30_days', 'new', 1, 0.7, '2026-03-20 02:00:00', null),
+    ('LD3', 'LD3', 'CU3', '+8613600136003', null, true, 'phone', 'referral', '王芳', 'mobile', true, '河北省', '石家庄',
+     'new_vehicle', 30, true, 'customer', '10_or_more', 'within_7_days', 'new', 1, 0.9, '2026-03-29 02:00:00', null),
+    ('LD4', 'LD4', null, '+8613500135004', null, true, null, 'website', '陈静', 'mobile', true, '江苏省', '苏州',
+     'parts', null, false, 'prospect', 'under_3', 'within_7_days', 'new', 1, 0.6, '2026-03-27 02:00:00', null),
+    ('LD5', 'LD5', null, null, null, true, null, 'referral', '赵磊', null, false, '江苏省', '苏州',
+     'new_vehicle', 40, true, 'prospect', '10_or_more', 'within_7_days', 'new', 1, 0.95, '2026-03-30 02:00:00', null),
+    ('LD6', 'LD6', null, '+8613300133006', null, true, null, 'hotline', '孙丽', 'mobile', true, '山东省', '青岛',
+     'parts', 1, true, 'prospect', 'under_3', 'older', 'won', 1, 0.5, '2026-02-01 02:00:00', '2026-02-10 02:00:00'),
+    ('LD7', 'LD1', null, '+8613700137001', null, false, null, 'website', '刘洋', 'mobile', true, '山东省', '济南',
+     'new_vehicle', 12, true, 'prospect', '10_or_more', 'within_7_days', 'new', 2, 0.6, '2026-03-29 02:00:00', null);
+"""
+SCHEMA += LEADS_SCHEMA
+ROWS += LEADS_ROWS
+
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
 
