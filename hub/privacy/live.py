@@ -19,7 +19,7 @@ from hub.privacy.tombstone import Identifiers
 
 # the free-text fields of write-back payloads (the ops contracts mark the same fields pii;
 # tests/hub/test_privacy.py keeps the two equal)
-PERSONAL_PAYLOAD_FIELDS = frozenset({"notes", "description", "resolution"})
+PERSONAL_PAYLOAD_FIELDS = frozenset({"notes", "description", "resolution", "note"})
 CUSTOMER_COLUMNS = ("customer_id", "alias_id")
 PHONE_COLUMNS = ("phone_e164",)
 # the schema a PostgreSQL serving store serves from (publish swaps each build in under this

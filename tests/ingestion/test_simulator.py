@@ -39,7 +39,7 @@ def _hashes(data_dir: Path) -> dict[str, str]:
     return {
         str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(data_dir.rglob("*"))
-        if p.is_file() and p.parts[-2] in ("crm", "acd", "ticketing", "telematics", "truth")
+        if p.is_file() and p.parts[-2] in ("crm", "acd", "ticketing", "telematics", "sales", "truth")
     }
 
 
@@ -216,3 +216,29 @@ def test_a_defect_raises_its_component_failure_rate_after_onset(run: Path) -> No
     affected_before = (hit.defect_id_vehicle == d.defect_id)[~after].sum() / (in_batch.sum() * days_before)
     assert affected_after > 3 * others_after
     assert affected_after > 2 * affected_before
+
+
+def test_sales_leads_carry_their_truth_repeats_bad_phones_and_customers(run: Path) -> None:
+    """Every exported lead has its truth row; a repeat names the same person as the lead it
+    repeats; a bad phone never normalises, every other one does; a third or so of the people
+    behind leads are customers of the CRM."""
+    truth = pd.read_parquet(run / "truth" / "leads.parquet")
+    records = pd.read_parquet(run / "truth" / "crm_records.parquet")
+    bad = {(m["file"], m["line"]) for m in _mess(run)}
+    exported = []
+    for path in sorted((run / "landing" / "sales").glob("leads_*.csv")):
+        lines = _text(path).splitlines()
+        exported += [line.split(",") for i, line in enumerate(lines[1:], start=2) if (f"sales/{path.name}", i) not in bad]
+    columns = [f.name for f in contract("sales__leads").fields]
+    leads = pd.DataFrame([r for r in exported if len(r) == len(columns)], columns=columns).drop_duplicates("lead_id")
+    assert len(leads) > 250
+    merged = leads.merge(truth, on="lead_id", how="left", validate="one_to_one")
+    assert merged["person_id"].notna().all()
+    repeats = truth.dropna(subset=["duplicate_of"]).merge(truth, left_on="duplicate_of", right_on="lead_id")
+    assert len(repeats) > 20 and (repeats["person_id_x"] == repeats["person_id_y"]).all()
+    normalised = merged["phone"].map(lambda p: normalize_phone(p) is not None)
+    assert not normalised[merged["phone_defect"] == "bad_phone"].any()
+    assert normalised[merged["phone_defect"] != "bad_phone"].all()
+    customers = truth.drop_duplicates("person_id")
+    assert 0.25 < customers["is_customer"].mean() < 0.45
+    assert set(customers.loc[customers["is_customer"], "person_id"]) <= set(records["person_id"])

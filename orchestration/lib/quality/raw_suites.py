@@ -28,6 +28,7 @@ EVENT_TIME = {
     "acd": ("raw.acd__call_legs", "started_at"),
     "ticketing": ("raw.ticketing__transitions", "stage_at"),
     "telematics": ("raw.telematics__readings", "make_timestamp(reading_ts * 1000)"),
+    "sales": ("raw.sales__leads", "created_at"),
 }
 
 
