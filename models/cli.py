@@ -23,14 +23,17 @@ def train() -> None:
 
 
 @app.command()
-def evaluate() -> None:
-    """Held-out metrics: each model's latest in-data backtest, then its scores against the simulator's truth."""
+def evaluate(
+    record: bool = typer.Option(True, help="keep the ceilings next to the latest runs (models.model_ceilings)"),
+) -> None:
+    """Held-out metrics: each model's latest in-data backtest, then its scores against the simulator's truth,
+    with each model's ceiling (the truth's own signal on the same customers) and the ratio."""
     from hub import warehouse
-    from models.evaluation import truth_report
-    from models.runs import latest_runs
+    from models.evaluation import truth_evaluation
+    from models.runs import latest_runs, record_ceilings
 
     settings = get_settings()
-    with warehouse.connect(settings, read_only=True) as con:
+    with warehouse.connect(settings, read_only=not (record and settings.truth_dir.exists())) as con:
         runs = latest_runs(con)
         typer.echo("in-data backtest (train on [T-2h, T-h), score [T-h, T)) of the latest runs:")
         for row in runs.itertuples():
@@ -38,5 +41,9 @@ def evaluate() -> None:
             typer.echo(f"  {row.model} (cut-off {row.cutoff_date}, {state}): {row.metrics}")
         if settings.truth_dir.exists():
             typer.echo("against the simulator's truth after the last day of data:")
-            for line in truth_report(con, settings.truth_dir):
+            lines, ceilings = truth_evaluation(con, settings.truth_dir)
+            for line in lines:
                 typer.echo(f"  {line}")
+            if record and ceilings:
+                kept = record_ceilings(con, dict(zip(runs["model"], runs["run_id"], strict=True)), ceilings)
+                typer.echo(f"ceilings kept with their runs in models.model_ceilings: {kept}")

@@ -108,3 +108,33 @@ def latest_runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"select * from {RUNS_TABLE} qualify row_number() over (partition by model order by trained_at desc) = 1 "
         "order by model"
     ).df()
+
+
+CEILINGS_TABLE = f"{SCHEMA}.model_ceilings"
+_CREATE_CEILINGS = f"""
+create table if not exists {CEILINGS_TABLE} (
+    run_id varchar not null,
+    model varchar not null,
+    metric varchar not null,
+    model_lift double,
+    ceiling_lift double,
+    ratio double,
+    customers bigint not null,
+    evaluated_at timestamp not null,
+    primary key (run_id, metric)
+)
+"""
+
+
+def record_ceilings(con: duckdb.DuckDBPyConnection, run_ids: dict[str, str], ceilings) -> int:
+    """Keep each ceiling (models.evaluation.Ceiling) next to the run it measured, by run id:
+    the held-out lift against the truth, the truth's own signal's lift on the same customers,
+    and their ratio. Evaluation writes these, never training: the pipeline does not read the
+    truth. A run evaluated again keeps its latest figures."""
+    con.execute(f"create schema if not exists {SCHEMA}")
+    con.execute(_CREATE_CEILINGS)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [(run_ids[c.model], c.model, c.metric, c.model_lift, c.ceiling_lift, c.ratio, c.customers, now)
+            for c in ceilings if c.model in run_ids]
+    con.executemany(f"insert or replace into {CEILINGS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)

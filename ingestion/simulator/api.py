@@ -55,6 +55,8 @@ def simulate(landing_dir: Path, truth_dir: Path, *, scale: str = "demo", seed: i
             bar.update(task, description="12 months of future purchases (truth)", total=cfg.future_days, completed=0)
         world.crm_rows.clear()  # every row is written: free the history before the truth is assembled
         sim.release()
+        morning = cfg.first_day + cfg.days  # the signals as they stand after the last day, before the future runs
+        signals = (sim.life.churn_hazard(morning), sim.life.purchase_rates(morning))
         future = []
         for day in range(cfg.first_day + cfg.days, cfg.first_day + cfg.days + cfg.future_days):
             sim.life.churn(day)
@@ -64,6 +66,7 @@ def simulate(landing_dir: Path, truth_dir: Path, *, scale: str = "demo", seed: i
     tr.write_static(tw, world, sim.life, sim.openings, first_ownerships)
     tr.write_churn(tw, sim.life, cfg.first_day + cfg.days - 1)
     tr.write_leads(tw, world.lead_truth)
+    tr.write_signals(tw, *signals)
     tr.write_future(tw, future)
     tw.close()
     (truth_dir / "mess.json").write_text(sim.mess.manifest(), encoding="utf-8")

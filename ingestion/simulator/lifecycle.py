@@ -61,12 +61,16 @@ class Lifecycle:
         rng = self.rng
         self.bad *= np.exp(-1 / 60)
         self.repair *= np.exp(-1 / 90)
-        age = (day - self.first_build) / 365.0
-        base = np.where(self.ctx.parties.is_fleet, 0.04, 0.10) / 365 * hazard_scale
-        h = base * np.exp(0.6 * np.minimum(self.bad, 6)) * (1 + 0.15 * np.maximum(age - 3, 0))
+        h = self.churn_hazard(day, hazard_scale)
         gone = np.flatnonzero(self.active(day) & (rng.random(len(h)) < h))
         self.churned[gone] = day
         return gone
+
+    def churn_hazard(self, day: int, hazard_scale: float = 1.0) -> np.ndarray:
+        """Each party's daily probability of churning on `day` (the truth's own churn signal)."""
+        age = (day - self.first_build) / 365.0
+        base = np.where(self.ctx.parties.is_fleet, 0.04, 0.10) / 365 * hazard_scale
+        return base * np.exp(0.6 * np.minimum(self.bad, 6)) * (1 + 0.15 * np.maximum(age - 3, 0))
 
     def sell_after_churn(self, day: int, gone: np.ndarray) -> None:
         rng = self.rng
@@ -113,21 +117,11 @@ class Lifecycle:
         return np.array([self.since.get(int(x), int(self.ctx.vehicles.service_day[x])) for x in v])
 
     def purchases(self, day: int, future: bool = False) -> Frame:
-        rng, ctx = self.rng, self.ctx
-        act = self.active(day) & (self.fleet_size > 0)
-        age = np.clip((day - self.first_build) / 365.0, 0, 15)
-        seg = np.where(ctx.parties.segment == 3, 1.5, 1.0) * np.exp(-0.5 * np.minimum(self.bad, 4)) * act
-        size = np.maximum(self.fleet_size, 0)
-        rates = {
-            "parts": 0.6 * size**0.6 * (1 + 2 * self.repair),
-            "maintenance_package": 0.25 * size**0.7 * np.where((age > 1) & (age < 6), 1.3, 0.6),
-            "extended_warranty": 0.08 * size**0.6 * (1 + 3 * self.repair) * np.where((age > 1.5) & (age < 4), 2.0, 0.5),
-            "telematics_subscription": 0.03 * size**0.5 * np.where(ctx.parties.is_fleet, 3.0, 1.0),
-            "financing": 0.02 * np.where(ctx.parties.is_fleet, 4.0, 0.5),
-        }
+        rng = self.rng
+        rates = self.purchase_rates(day)
         out = []
         for product in PRODUCTS:
-            r = rates[product] * seg / 365
+            r = rates[product]
             cdf = np.cumsum(r)
             n = rng.poisson(cdf[-1])
             if not n:
@@ -142,6 +136,22 @@ class Lifecycle:
         if not frame or future:
             return frame
         return self._to_rows(frame)
+
+    def purchase_rates(self, day: int) -> dict[str, np.ndarray]:
+        """Each party's expected purchases of each product on `day` (the truth's own cross-sell signal)."""
+        ctx = self.ctx
+        act = self.active(day) & (self.fleet_size > 0)
+        age = np.clip((day - self.first_build) / 365.0, 0, 15)
+        seg = np.where(ctx.parties.segment == 3, 1.5, 1.0) * np.exp(-0.5 * np.minimum(self.bad, 4)) * act
+        size = np.maximum(self.fleet_size, 0)
+        rates = {
+            "parts": 0.6 * size**0.6 * (1 + 2 * self.repair),
+            "maintenance_package": 0.25 * size**0.7 * np.where((age > 1) & (age < 6), 1.3, 0.6),
+            "extended_warranty": 0.08 * size**0.6 * (1 + 3 * self.repair) * np.where((age > 1.5) & (age < 4), 2.0, 0.5),
+            "telematics_subscription": 0.03 * size**0.5 * np.where(ctx.parties.is_fleet, 3.0, 1.0),
+            "financing": 0.02 * np.where(ctx.parties.is_fleet, 4.0, 0.5),
+        }
+        return {product: rates[product] * seg / 365 for product in PRODUCTS}
 
     def _to_rows(self, f: Frame) -> Frame:
         ctx = self.ctx

@@ -160,3 +160,14 @@ def write_leads(tw: TruthWriter, t: Frame) -> None:
         "is_customer": pa.array(t["is_customer"]), "duplicate_of": pa.array(t["duplicate_of"], pa.string()),
         "phone_defect": pa.array(t["phone_defect"], pa.string()),
     })
+
+
+def write_signals(tw: TruthWriter, hazard: np.ndarray, rates: dict[str, np.ndarray]) -> None:
+    """The simulator's own signals on the morning after the last day of data: each person's
+    daily churn hazard and daily purchase rate per product. What any model of the exports
+    could at best rank by (the ceiling `hub models evaluate` measures models against)."""
+    n = len(hazard)
+    tw.append("true_signals", {
+        "person_id": party_ids(np.arange(n)), "churn_hazard": pa.array(hazard, pa.float64()),
+        **{f"{product}_rate": pa.array(rate, pa.float64()) for product, rate in rates.items()},
+    })

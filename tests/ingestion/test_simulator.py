@@ -242,3 +242,18 @@ def test_sales_leads_carry_their_truth_repeats_bad_phones_and_customers(run: Pat
     customers = truth.drop_duplicates("person_id")
     assert 0.25 < customers["is_customer"].mean() < 0.45
     assert set(customers.loc[customers["is_customer"], "person_id"]) <= set(records["person_id"])
+
+
+def test_true_signals_rank_what_happened_after_the_period(run: Path) -> None:
+    """truth/true_signals (the ceilings of docs/models.md): one row per person; those who churn
+    or buy parts in the 90 days after the period had a higher hazard or rate on its last morning."""
+    signals = pd.read_parquet(run / "truth" / "true_signals.parquet")
+    persons = pd.read_parquet(run / "truth" / "persons.parquet", columns=["person_id"])
+    assert len(signals) == len(persons) and signals["person_id"].is_unique
+    churn = pd.read_parquet(run / "truth" / "churn.parquet", columns=["person_id", "churned_at", "within_period"])
+    after = churn[~churn["within_period"] & churn["churned_at"].notna()]["person_id"]
+    churned = signals["person_id"].isin(after)
+    assert churned.any() and signals.loc[churned, "churn_hazard"].mean() > signals.loc[~churned, "churn_hazard"].mean()
+    future = pd.read_parquet(run / "truth" / "future_purchases.parquet")
+    buyers = signals["person_id"].isin(future.loc[future["product"] == "parts", "person_id"])
+    assert signals.loc[buyers, "parts_rate"].mean() > 2 * signals.loc[~buyers, "parts_rate"].mean()

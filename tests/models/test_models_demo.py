@@ -52,11 +52,34 @@ def test_build_ran_every_model_and_published_its_output(built_demo):
 
 
 def test_evaluate_prints_held_out_metrics(built_demo):
-    out = run_hub("models", "evaluate", data_dir=built_demo).stdout
+    out = run_hub("models", "evaluate", "--no-record", data_dir=built_demo).stdout  # built_demo is read only
     assert "in-data backtest" in out
     for needle in ("churn within 30 days: AUC", "cross-sell parts within 90 days: AUC", "cross-sell mean lift at 10%",
-                   "value: 12-month after-sales purchase days, Spearman"):
+                   "value: 12-month after-sales purchase days, Spearman", "churn ceiling lift_top_decile_30d: model",
+                   "cross_sell ceiling mean_lift_10_90d: model"):
         assert needle in out, out
+    assert "ceilings kept" not in out
+
+
+@pytest.mark.scale
+def test_evaluate_keeps_each_ceiling_next_to_its_run(demo_copy):
+    """The held-out lift, the truth signal's lift on the same customers and their ratio, by run id."""
+    out = run_hub("models", "evaluate", data_dir=demo_copy).stdout
+    assert "ceilings kept with their runs in models.model_ceilings: 7" in out, out
+    con = duckdb.connect(str(demo_copy / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("""
+            select c.model, c.metric, c.model_lift, c.ceiling_lift, c.ratio
+            from models.model_ceilings c
+            join models.model_runs r on r.run_id = c.run_id and r.model = c.model
+            order by c.model, c.metric""").fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == ["churn"] + ["cross_sell"] * 6
+    for _model, metric, model_lift, ceiling_lift, ratio in rows:
+        assert ceiling_lift > 1.0, metric  # the truth's own signal ranks the outcome
+        assert ratio == pytest.approx(model_lift / ceiling_lift)
+        assert f"model {model_lift:.2f}, true signal {ceiling_lift:.2f}, ratio {ratio:.2f}" in out
 
 
 def test_lists_and_csv_never_hold_a_customer_without_consent(demo_copy):
