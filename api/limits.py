@@ -53,6 +53,8 @@ LIST_SIZES = {
     "intervals": 48,
     # marketers' retention list (first) and conversions by campaign, channel, product (api.attribution slices)
     "retentionList": 50, "offerConversions": 1000, "serviceNoticeList": 50,
+    # sales' hand-over list of leads (api.leads, first)
+    "salesLeads": 50,
     # the knowledge base (api.knowledge): suggestions and search results up to their first's
     # maximum, an article's latest versions, contributions per page
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
