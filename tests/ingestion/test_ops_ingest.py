@@ -60,3 +60,21 @@ def _ts(text: str):
     from datetime import datetime
 
     return datetime.fromisoformat(text)
+
+
+def test_lead_status_write_backs_load_through_their_contract(settings: Settings) -> None:
+    """recordLeadStatus events reach raw.ops__lead_statuses (about a lead: no customer id), so
+    the next build's fct_leads carries the status; the note stays with the event as written."""
+    payload = {"lead_id": "L000000007", "status": "qualified", "status_at": "2026-11-23T09:30:00.000Z",
+               "sales_rep_id": "S01", "note": "想要两台"}
+    log = log_engine(settings.ops_url, writer=True)
+    append(log, [Append({"event_id": "e1", "kind": "lead_status", "customer_id": "", "payload": json.dumps(payload),
+                         "scope": "sales", "idempotency_key": "k1", "request_hash": "h", "response": "{}",
+                         "recorded_at": "2026-11-23T10:00:00.000Z"})])
+    log.dispose()
+    assert [p.name for p in export_events(settings)] == ["lead_statuses_000000000001-000000000001.jsonl"]
+    result = ingest(settings, ("ops",))
+    assert result.reconciles and result.totals()["rows_loaded"] == 1
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select lead_id, status, status_at, sales_rep_id from raw.ops__lead_statuses").fetchall() == [
+            ("L000000007", "qualified", _ts("2026-11-23 09:30:00"), "S01")]
