@@ -32,6 +32,7 @@ class LeadReport:
     correct: int
     repeats: PairScores
     unusable_phones: int
+    missed_by_defect: dict[str, int]  # customers' leads left unmatched, by the truth's phone defect
 
     @property
     def precision(self) -> float:
@@ -49,6 +50,8 @@ class LeadReport:
             f"correct: {self.correct}",
             f"lead -> customer precision: {self.precision:.4f}",
             f"lead -> customer recall: {self.recall:.4f}",
+            "customers' leads left unmatched, by phone: "
+            + ", ".join(f"{defect} {n}" for defect, n in sorted(self.missed_by_defect.items())),
             f"repeat pairs (truth): {r.true_pairs}, predicted: {r.predicted_pairs}, correct: {r.correct_pairs}",
             f"repeat precision: {r.precision:.4f}",
             f"repeat recall: {r.recall:.4f}",
@@ -64,7 +67,7 @@ def _truth(truth_dir: Path, name: str, columns: list[str]) -> pd.DataFrame:
 
 def evaluate(warehouse_path: Path, truth_dir: Path) -> LeadReport:
     """Score the warehouse's fct_leads against the truth in truth_dir."""
-    lead_truth = _truth(truth_dir, "leads", ["lead_id", "person_id", "is_customer"])
+    lead_truth = _truth(truth_dir, "leads", ["lead_id", "person_id", "is_customer", "phone_defect"])
     records = _truth(truth_dir, "crm_records", ["customer_id", "person_id"])
     con = warehouse.connect(get_settings(), read_only=True, path=warehouse_path)
     try:
@@ -79,6 +82,8 @@ def evaluate(warehouse_path: Path, truth_dir: Path) -> LeadReport:
     scored = leads.merge(lead_truth, on="lead_id", how="inner")
     matched = scored[scored["customer_id"].notna()]
     correct = matched.merge(persons_of, on=["customer_id", "person_id"], how="inner")
+    missed = scored[scored["is_customer"].astype(bool) & ~scored["lead_id"].isin(correct["lead_id"])]
+    missed_by_defect = missed["phone_defect"].fillna("usable").value_counts().to_dict()
     # pair_scores' names: records (leads) -> their group (first lead), records -> persons
     assigned = pd.DataFrame({"crm_customer_id": scored["lead_id"], "customer_id": scored["first_lead_id"]})
     truth = pd.DataFrame({"customer_id": scored["lead_id"], "person_id": scored["person_id"]})
@@ -86,4 +91,5 @@ def evaluate(warehouse_path: Path, truth_dir: Path) -> LeadReport:
     return LeadReport(
         loaded=len(scored), customers_behind=int(scored["is_customer"].sum()), matched=len(matched),
         correct=len(correct), repeats=repeats, unusable_phones=int((~scored["is_phone_valid"].astype(bool)).sum()),
+        missed_by_defect={str(k): int(v) for k, v in missed_by_defect.items()},
     )

@@ -34,13 +34,15 @@ def test_evaluate_prints_match_and_repeat_scores_without_identifiers(data_dir: P
         truth / "crm_records.parquet")
     pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4", "L5", "L6", "L9"],
                   "person_id": ["P1", "P1", "P3", "P2", "Q1", "Q1", "Q2"],
-                  "is_customer": [True, True, False, True, False, False, False]}).to_parquet(truth / "leads.parquet")
+                  "is_customer": [True, True, False, True, False, False, False],
+                  "phone_defect": [None, None, None, "new_number", None, None, None]}).to_parquet(truth / "leads.parquet")
 
     proc = run_hub("leads", "evaluate", data_dir=data_dir)
     assert "leads loaded: 6 (unusable phones: 1)" in proc.stdout  # L9 was quarantined: not loaded
     # matches: L1, L2 right, L3 wrong; customers behind leads: L1, L2, L4
     assert "lead -> customer precision: 0.6667" in proc.stdout
     assert "lead -> customer recall: 0.6667" in proc.stdout
+    assert "customers' leads left unmatched, by phone: new_number 1" in proc.stdout
     # repeat pairs: truth L1-L2, L5-L6; predicted L1-L2
     assert "repeat precision: 1.0000" in proc.stdout and "repeat recall: 0.5000" in proc.stdout
     assert "CU1" not in proc.stdout and "L1" not in proc.stdout
