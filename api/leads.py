@@ -22,7 +22,13 @@ from collections.abc import Iterator
 from sqlalchemy.engine import Engine
 
 from api.consents import consents_now
-from api.marketing import MAX_PAGE, ListArgumentError, _decode_cursor, csv_text, every_row
+from api.marketing import (
+    MAX_PAGE,
+    ListArgumentError,
+    _decode_cursor,
+    csv_text,
+    every_row,
+)
 from api.marketing import encode_cursor as _encode_score_cursor
 from api.store import Reader
 from api.writeback import published_seq

@@ -8,7 +8,7 @@ from api.resolvers.selection import sends_edges
 from hub.writeback import vocabulary as v
 
 
-def sales_leads(_root, info, status=None, region=None, minScore=0.0, first=50, after=None):  # noqa: N803 - SDL names
+def sales_leads(_root, info, status=None, region=None, minScore=0.0, first=50, after=None):
     try:
         rows, more = leads.leads_page(info.context.batch.con, status, region, minScore, first, after,
                                       getattr(info.context.live, "engine", None))
@@ -21,7 +21,7 @@ def sales_leads(_root, info, status=None, region=None, minScore=0.0, first=50, a
     return {"edges": edges, "pageInfo": {"hasNextPage": more, "endCursor": edges[-1]["cursor"] if edges else None}}
 
 
-async def record_lead_status(_root, info, idempotencyKey, input):  # noqa: A002, N803 - the SDL's argument names
+async def record_lead_status(_root, info, idempotencyKey, input):
     context = info.context
     return await context.writeback.submit(context.principal, v.LEAD_STATUS, idempotencyKey, input)
 

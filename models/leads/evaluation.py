@@ -46,12 +46,12 @@ class LeadReport:
         r = self.repeats
         return [
             f"leads loaded: {self.loaded} (unusable phones: {self.unusable_phones})",
-            f"lead -> customer: customers behind leads (truth): {self.customers_behind}, matched: {self.matched}, "
-            f"correct: {self.correct}",
+            (f"lead -> customer: customers behind leads (truth): {self.customers_behind}, matched: {self.matched}, "
+             f"correct: {self.correct}"),
             f"lead -> customer precision: {self.precision:.4f}",
             f"lead -> customer recall: {self.recall:.4f}",
-            "customers' leads left unmatched, by phone: "
-            + ", ".join(f"{defect} {n}" for defect, n in sorted(self.missed_by_defect.items())),
+            ("customers' leads left unmatched, by phone: "
+             + ", ".join(f"{defect} {n}" for defect, n in sorted(self.missed_by_defect.items()))),
             f"repeat pairs (truth): {r.true_pairs}, predicted: {r.predicted_pairs}, correct: {r.correct_pairs}",
             f"repeat precision: {r.precision:.4f}",
             f"repeat recall: {r.recall:.4f}",
