@@ -6,7 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
+from models.leads.evaluation import evaluate
 from tests.conftest import run_hub
 
 
@@ -47,5 +49,5 @@ def test_evaluate_prints_match_and_repeat_scores_without_identifiers(data_dir: P
     assert "repeat precision: 1.0000" in proc.stdout and "repeat recall: 0.5000" in proc.stdout
     assert "CU1" not in proc.stdout and "L1" not in proc.stdout
 
-    missing = run_hub("leads", "evaluate", "--truth-dir", str(data_dir / "nowhere"), data_dir=data_dir, check=False)
-    assert missing.returncode == 2 and "run `hub simulate`" in missing.stderr
+    with pytest.raises(FileNotFoundError, match="run `hub simulate`"):  # the CLI prints it and exits 2
+        evaluate(data_dir / "warehouse.duckdb", data_dir / "nowhere")
