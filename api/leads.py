@@ -87,6 +87,12 @@ def statuses_since_publish(con: Reader, ops: Engine) -> dict[str, dict]:
     return latest
 
 
+def _utc(value: object) -> str:
+    """A served UTC time (naive; text on SQLite, datetime on PostgreSQL) as ISO 8601 with Z."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value).replace(" ", "T", 1)
+    return text if text.endswith("Z") or "+" in text[10:] else text + "Z"
+
+
 def reasons(row: dict) -> list[str]:
     """Why this lead is handed over, in words sales can act on."""
     out = [f"lead score {row['score']:.2f} ({row['source']}, interested in {row['interest']})"]
@@ -127,8 +133,8 @@ def leads_page(
             break
         after_score, after_id = rows[-1]["score"], rows[-1]["leadId"]
     for row in page:
-        row["statusAt"] = None if row["statusAt"] is None else str(row["statusAt"])
-        row["createdAt"] = str(row["createdAt"])
+        row["statusAt"] = None if row["statusAt"] is None else _utc(row["statusAt"])
+        row["createdAt"] = _utc(row["createdAt"])
         row["reasons"] = reasons(row)
         row["auditSubject"] = row["customerId"] or row["leadId"]  # whom the audit log says the row was about
     return page[:first], len(page) > first
