@@ -40,11 +40,11 @@ from hub.writeback.store import kind_events
 OPEN_STATES = ("new", "contacted", "qualified")
 CALL_CHANNEL = "phone"
 CSV_COLUMNS = ("lead_score", "lead_id", "customer_id", "lead_status", "name", "phone_e164", "lead_source",
-               "interest", "province", "city", "fleet_size", "repeat_count", "created_at", "reasons")
+               "interest", "region", "city", "fleet_size", "repeat_count", "created_at", "reasons")
 
 _HANDED_OVER = """
 select l.lead_id as "leadId", l.customer_id as "customerId", l.lead_name as "name", l.phone_e164 as "phone",
-    l.lead_source as "source", l.lead_interest as "interest", l.province as "region", l.city, l.fleet_size as "fleetSize",
+    l.lead_source as "source", l.lead_interest as "interest", l.region, l.city, l.fleet_size as "fleetSize",
     l.lead_score as "score", l.lead_status as "status", l.status_at as "statusAt", l.repeat_count as "repeatCount",
     l.matched_on as "matchedOn", l.created_at as "createdAt"
 from sales_leads l
@@ -58,7 +58,7 @@ limit :limit
 
 
 def _sql(by_region: bool) -> str:
-    return _HANDED_OVER.replace("{filters}", "and l.province = :region" if by_region else "")
+    return _HANDED_OVER.replace("{filters}", "and l.region = :region" if by_region else "")
 
 
 def encode_cursor(row: dict) -> str:

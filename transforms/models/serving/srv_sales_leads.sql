@@ -10,7 +10,7 @@ with served as (
         phone_e164,
         lead_source,
         lead_interest,
-        province,
+        province as region,
         city,
         fleet_size,
         lead_score,
