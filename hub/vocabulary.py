@@ -72,6 +72,12 @@ TELEMATICS_EVENT_TYPES = ("fault_raised", "fault_cleared", "harsh_braking", "ove
 # only published articles are suggested; a draft is seen by its writers
 ARTICLE_STATUSES = ("draft", "published")
 
+# ---------------------------------------------------------------- identity stewardship (hub.stewardship)
+# never_link: the two CRM records are never one customer, whatever the evidence;
+# always_link: they are one customer (an edge of the identity graph)
+LINK_RULES = ("never_link", "always_link")
+OVERRIDE_ACTIONS = ("add", "remove")  # an override is put in force or taken out of it
+
 # domain name (as the seed and the dbt test `in_vocabulary` spell it) -> its values
 DOMAINS: dict[str, tuple[str, ...]] = {
     "product": PRODUCTS,

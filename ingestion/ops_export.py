@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hub import knowledge
+from hub import knowledge, stewardship
 from hub.settings import Settings
 from hub.writeback import log_engine
 from hub.writeback import vocabulary as v
@@ -33,6 +33,7 @@ ENTITY = {
     v.CONSENT: "consents",
     v.QA_REVIEW: "qa_reviews",
     knowledge.KIND: "knowledge_articles",
+    stewardship.KIND: "identity_overrides",
 }
 
 
@@ -69,7 +70,7 @@ def export_events(settings: Settings) -> list[Path]:
 def row(event: Mapping[str, Any]) -> dict[str, Any]:
     """One event as its entity's export row (the ops contract's columns)."""
     p = event["payload"]
-    if event["kind"] == knowledge.KIND:  # about no customer: the article version as written
+    if event["kind"] in (knowledge.KIND, stewardship.KIND):  # about no customer: the payload as written
         return {"seq": event["seq"], "event_id": event["event_id"], "recorded_at": event["recorded_at"], **p}
     base = {"seq": event["seq"], "event_id": event["event_id"], "customer_id": event["customer_id"],
             "recorded_at": event["recorded_at"]}
