@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from hub.vocabulary import LINK_RULES, OVERRIDE_ACTIONS
@@ -194,9 +193,3 @@ def write(engine: Engine, raw: Mapping[str, Any], known_records: Callable[[list[
         raise InvalidWriteBack("idempotencyKey", "was already used for a different request", key)
     return outcome.response or response
 
-
-def records_in(con: sa.Connection, table: str, records: list[str]) -> set[str]:
-    """Which of these CRM record ids a served table (crm_customers) holds."""
-    query = sa.text(f"select crm_customer_id from {table} where crm_customer_id in :ids").bindparams(
-        sa.bindparam("ids", expanding=True))
-    return {row[0] for row in con.execute(query, {"ids": records})}

@@ -63,6 +63,7 @@ ENTRY_QUERIES = {
     "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
     "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
     "knowledgeContributions": "{ knowledgeContributions { author } }",
+    "identityOverrides": "{ identityOverrides { overrideId } }",
 }
 
 
