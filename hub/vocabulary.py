@@ -107,6 +107,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "component": COMPONENTS,
     "telematics_event_type": TELEMATICS_EVENT_TYPES,
     "article_status": ARTICLE_STATUSES,
+    "link_rule": LINK_RULES,
+    "override_action": OVERRIDE_ACTIONS,
 }
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "transforms" / "seeds" / "vocabulary.csv"
