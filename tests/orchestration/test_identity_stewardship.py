@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,10 +16,11 @@ import pytest
 from hub.settings import Settings
 from orchestration.lib.stewardship import diff
 from tests.transforms.conftest import query, run_dbt
-from tests.transforms.raw_fixture import build_fixture_warehouse
+from tests.transforms.raw_fixture import _customer, _phone, _ts, append_batch, build_fixture_warehouse
 
 HUB = [str(Path(sys.executable).with_name("hub"))]
-IDENTITY = ("--select", "+identity_history", "+dim_customers", "assert_never_linked_records_stay_apart",
+IDENTITY = ("--select", "+identity_history", "+dim_customers", "int_phone_numbers_resolved",
+            "assert_never_linked_records_stay_apart",
             "--exclude", "tag:scored", "--indirect-selection", "cautious")
 
 
@@ -28,6 +30,16 @@ def hub(settings: Settings, *args: str, check: bool = True) -> subprocess.Comple
     if check and proc.returncode != 0:
         raise AssertionError(f"hub {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+def chain() -> dict[str, list[dict]]:
+    """T1 ~ T2 by e-mail, T2 ~ T3 by mobile: T1 and T3 share nothing, but one component holds them."""
+    people = [_customer(f"T{i}", "周杰", birth=date(1983, 3, 3), address=f"山东省济南市历下区文化路{i}号", day=10 + i)
+              for i in (1, 2, 3)]
+    emails = [{"customer_id": cid, "email": "zj@163.com", "email_normalised": "zj@163.com", "updated_at": _ts(12)}
+              for cid in ("T1", "T2")]
+    return {"crm__customers": people, "crm__emails": emails,
+            "crm__phones": [_phone("T2", "+8613300000023"), _phone("T3", "+8613300000023")]}
 
 
 def customer_of(warehouse: Path) -> dict[str, str]:
@@ -50,6 +62,7 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     warehouse = Path(settings.warehouse_path)
     warehouse.parent.mkdir(parents=True)
     build_fixture_warehouse(warehouse)
+    append_batch(warehouse, chain(), "b1")
     # the Splink asset's output, hand-made: it accepted C10 ~ C11 (same name and birth date)
     con = duckdb.connect(str(warehouse))
     con.execute("create schema models; create table models.identity_pairs as select 'C10' as left_crm_customer_id, "
@@ -60,10 +73,12 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     assert first["C7"] == first["C8"]  # a shared personal mobile
     assert first["C10"] == first["C11"]  # the probabilistic pair
     assert first["C3"] != first["C4"]  # a shared switchboard links nobody
+    assert first["T1"] == first["T2"] == first["T3"]  # a chain
 
     # the steward: never C7/C8 (deterministic evidence), never C10/C11 (probabilistic), always C3/C4
     hub(settings, "identity", "override", "add", "--never", "C7", "C8", "--reason", "two brothers", "--author", "S01")
     hub(settings, "identity", "override", "add", "--never", "C10", "C11", "--reason", "twins", "--author", "S01")
+    hub(settings, "identity", "override", "add", "--never", "T1", "T3", "--reason", "cousins", "--author", "S02")
     out = hub(settings, "identity", "override", "add", "--always", "C3", "C4", "--reason", "one driver, two desks",
               "--author", "S02").stdout
     assert "always_link C3 C4: in force" in out
@@ -82,9 +97,10 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     assert both.returncode == 2
     listed = hub(settings, "identity", "override", "list").stdout.splitlines()
     assert [line.split("\t")[1:4] for line in listed] == [
-        ["never_link", "C7", "C8"], ["never_link", "C10", "C11"], ["always_link", "C3", "C4"]]
+        ["never_link", "C7", "C8"], ["never_link", "C10", "C11"], ["never_link", "T1", "T3"],
+        ["always_link", "C3", "C4"]]
     audited = hub(settings, "audit", "show", "--action", "steward_override").stdout.splitlines()
-    assert len(audited) == 3
+    assert len(audited) == 4
 
     # the preview names the two splits and the merge; the warehouse is left as it was
     lines = hub(settings, "identity", "preview").stdout.splitlines()
@@ -92,7 +108,9 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     assert f"merge {' + '.join(sorted((first['C3'], first['C4'])))} -> {first['C3']} (records C3, C4)" in lines
     assert any(line.startswith(f"split {first['C7']} -> ") and "(C8)" in line for line in lines)
     assert any(line.startswith(f"split {first['C10']} -> ") and "(C11)" in line for line in lines)
-    assert lines[-1] == "1 merges, 2 splits, 0 new records"
+    # T2 is one link from T1 and from T3: the tie goes to the smaller id, T1
+    assert any(line.startswith(f"split {first['T1']} -> {first['T1']} (T1, T2); ") and "(T3)" in line for line in lines)
+    assert lines[-1] == "1 merges, 3 splits, 0 new records"
     assert customer_of(warehouse) == first
 
     # the next build applies them; never-link wins over both kinds of evidence
@@ -101,6 +119,10 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     second = customer_of(warehouse)
     assert second["C7"] != second["C8"] and second["C10"] != second["C11"]
     assert second["C3"] == second["C4"]
+    assert second["T1"] == second["T2"] == first["T1"] != second["T3"]  # split through a third record
+    # the mobile T2 and T3 share now names two customers: it resolves no caller
+    assert query(warehouse, "select count(*) from intermediate.int_phone_numbers_resolved "
+                            "where phone_e164 = '+8613300000023'") == [(0,)]
     # unmerge: the id that held both records keeps the older one; every id ever served resolves
     assert second["C7"] == first["C7"] and second["C10"] == first["C10"]
     ids = resolvable(warehouse)
@@ -117,7 +139,7 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     # removing the override lets the evidence decide again: C7 and C8 merge back
     hub(settings, "identity", "override", "remove", "--never", "C7", "C8", "--reason", "same person after all",
         "--author", "S01")
-    assert len(hub(settings, "identity", "override", "list").stdout.splitlines()) == 2
+    assert len(hub(settings, "identity", "override", "list").stdout.splitlines()) == 3
     gone = hub(settings, "identity", "override", "remove", "--never", "C7", "C8", "--reason", "x", "--author", "S01",
                check=False)
     assert gone.returncode == 1 and "is in force" in gone.stderr

@@ -124,7 +124,8 @@ split_parts as (
 components as (
     select
         linked_components.crm_customer_id,
-        coalesce(split_parts.component_id, linked_components.component_id) as component_id
+        coalesce(split_parts.component_id, linked_components.component_id) as component_id,
+        split_parts.component_id is not null as is_never_link_split
     from linked_components
     left join split_parts on split_parts.crm_customer_id = linked_components.crm_customer_id
 ),
@@ -136,6 +137,8 @@ final as (
         components.component_id,
         -- attributes
         count(*) over (partition by components.component_id) as component_size,
+        -- the links of a component split around a steward's never-linked records were cut on purpose
+        components.is_never_link_split,
         -- timestamps
         customers.registered_at
     from components
