@@ -175,17 +175,22 @@ def event_row(payload: dict[str, Any], scope: str, key: str, digest: str, respon
 def write(engine: Engine, raw: Mapping[str, Any], known_records: Callable[[list[str]], set[str]],
           key: str | None = None, scope: str = "cli") -> dict[str, Any]:
     """Add or remove one override from a command line (the API goes through its group commit,
-    api.identity): checked, appended once, answered. The key defaults to the request's hash,
-    so a repeated command replays its first answer."""
+    api.identity): checked, appended once, answered. The key defaults to the request's hash
+    and the override's last event, so a repeated command replays its first answer."""
     now = datetime.now(UTC)
     payload = prepare(raw, now)
     digest = request_hash(KIND, {k: raw[k] for k in sorted(raw)})
-    decision = decide(payload, current(engine), known_records)
+    with engine.connect() as con:
+        log = kind_events(con, KIND, 0)
+    decision = decide(payload, in_force(log), known_records)
+    # the default key also names the override's last event, so the same command after a
+    # remove (or an add) in between is a new write, while a retry of this one replays
+    last = max((e["seq"] for e in log if e["payload"]["override_id"] == payload["override_id"]), default=0)
     in_force_after = payload["override_action"] == "add"
     if not decision.changes:
         return decision.override.as_result(True, False, None)
     recorded_at = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    row = event_row(payload, scope, key or f"{scope}-{digest}", digest, {}, recorded_at)
+    row = event_row(payload, scope, key or f"{scope}-{digest}-{last}", digest, {}, recorded_at)
     response = decision.override.as_result(in_force_after, True, row["event_id"])
     row["response"] = json.dumps(response, separators=(",", ":"))
     outcome = append(engine, [Append(row, response)])[0]

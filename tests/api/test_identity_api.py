@@ -90,3 +90,12 @@ def test_set_identity_override_is_checked_idempotent_audited_and_exported(api, p
     assert removed.json()["data"]["setIdentityOverride"]["inForce"] is False
     assert "is in force" in _errors(_set(api, NEVER | {"action": "remove"}))[0]
     assert api("{ identityOverrides { overrideId } }", role="steward").json()["data"]["identityOverrides"] == []
+
+
+def test_the_preview_compares_with_the_ids_of_the_serving_store(published):
+    """`hub identity preview`'s baseline is the served crm_customers when a serving store exists."""
+    from orchestration.lib.stewardship import served_ids
+
+    ids, baseline = served_ids(published)
+    assert baseline == "serving store"
+    assert ids["CRM1"] == ids["CRM2"] == "CU1" and ids["CRM3"] == "CU2"

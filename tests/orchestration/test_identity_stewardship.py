@@ -143,6 +143,9 @@ def test_overrides_preview_and_unmerge_through_the_cli_and_dbt(tmp_path: Path) -
     gone = hub(settings, "identity", "override", "remove", "--never", "C7", "C8", "--reason", "x", "--author", "S01",
                check=False)
     assert gone.returncode == 1 and "is in force" in gone.stderr
+    # the same command as the first add, after the remove, is a new write (not a replay)
+    hub(settings, "identity", "override", "add", "--never", "C7", "C8", "--reason", "two brothers", "--author", "S01")
+    assert len(hub(settings, "identity", "override", "list").stdout.splitlines()) == 4
 
 
 def test_preview_diff_names_merges_splits_and_new_records() -> None:
