@@ -131,7 +131,9 @@ def current(engine: Engine) -> dict[str, Override]:
 
 @dataclass(frozen=True)
 class Decision:
-    """What one add or remove does: the event to append (None: nothing changes) and the answer."""
+    """What one add or remove does: whether it changes anything (an event to append) and the
+    override to answer with. Two stewards racing to add contradicting overrides can both
+    be written; the build then lets never-link win."""
 
     payload: dict[str, Any]
     changes: bool
@@ -149,7 +151,7 @@ def decide(payload: dict[str, Any], overrides: Mapping[str, Override],
         if existing is None:
             raise InvalidWriteBack("input.rule", f"no {payload['link_rule']} override of {pair[0]} and {pair[1]} is "
                                    "in force (hub identity override list)")
-        return Decision(payload, True, existing)
+        return Decision(payload, True, proposed)  # answered with the remover's author and time
     if existing is not None:
         return Decision(payload, False, existing)  # already in force: idempotent, nothing written
     other = "always_link" if payload["link_rule"] == "never_link" else "never_link"

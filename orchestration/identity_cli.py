@@ -23,7 +23,7 @@ app.add_typer(override, name="override")
 
 _Never = Annotated[bool, typer.Option("--never", help="never link the two records, whatever the evidence")]
 _Always = Annotated[bool, typer.Option("--always", help="always link the two records (one customer)")]
-_Reason = Annotated[str, typer.Option(help="why (kept in the ops log, the audit and the identity history)")]
+_Reason = Annotated[str, typer.Option(help="why (kept in the ops log and the identity history; the audit row names the override)")]
 _Author = Annotated[str, typer.Option(help="the steward's employee id")]
 
 
