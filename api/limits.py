@@ -58,6 +58,8 @@ LIST_SIZES = {
     # the knowledge base (api.knowledge): suggestions and search results up to their first's
     # maximum, an article's latest versions, contributions per page
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
+    # a customer's identity history and the overrides in force (first)
+    "identityHistory": 20, "identityOverrides": 100,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

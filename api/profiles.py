@@ -112,6 +112,15 @@ _LISTS["churnReasons"] = _expanding(
     "where customer_id in :ids order by reason_rank"
 )
 
+# merges, splits and stewards' overrides, newest first (docs/identity.md "Stewardship")
+_LISTS["identityHistory"] = _expanding(
+    'select customer_id as "_owner", change_kind as kind, changed_at as "changedAt", '
+    'from_customer_id as "fromCustomerId", to_customer_id as "toCustomerId", override_id as "overrideId", '
+    'link_rule as rule, left_crm_customer_id as "leftCrmId", right_crm_customer_id as "rightCrmId", '
+    'change_reason as reason, author_id as author, crm_record_count as "crmRecordCount" '
+    "from identity_history where customer_id in :ids order by changed_at desc, history_entry_id"
+)
+
 _SEARCH = (
     f"select {_CUSTOMER_COLUMNS} from customers c where c.search_text like :pattern and c.customer_id > :after "
     "order by c.customer_id limit :limit"

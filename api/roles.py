@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "sales", "rnd", "executive", "supervisor", "privacy", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "sales", "rnd", "executive", "supervisor", "privacy", "steward", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -71,6 +71,15 @@ EXPORT_ROLES = frozenset({"marketer"})
 # sales' hand-over list of leads (api/leads.py) and their status write-back: the numbers in full
 _SALES_LEADS = {"SalesLeadConnection": ALL, "SalesLeadEdge": ALL, "SalesLead": ALL}
 LEAD_ROLES = frozenset({"sales"})
+# identity stewardship (docs/identity.md "Stewardship"): overrides and each customer's history
+_STEWARD_WRITE = frozenset({"setIdentityOverride"})
+_STEWARDSHIP = {"IdentityChange": ALL, "IdentityOverride": ALL, "IdentityOverrideResult": ALL}
+# Fields closed to roles that may otherwise read their whole type: field -> the roles that may.
+# identityHistory carries CRM record ids and stewards' free-text reasons, which a screen-pop
+# does not need; stewards and admins read it.
+RESTRICTED: Mapping[tuple[str, str], frozenset[str]] = {
+    ("Customer", "identityHistory"): frozenset({"steward", "admin"}),
+}
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
 _KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
@@ -79,12 +88,17 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
                        **_SERVICE_NOTICE},
     "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
-                                                                      "knowledgeContributions"},
-              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL,
-              "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
+                                                                      "knowledgeContributions", "identityOverrides"},
+              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL, **_STEWARDSHIP,
+              "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"] | _STEWARD_WRITE},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
                 "Mutation": frozenset({"eraseCustomer"}), "ErasureResult": ALL, "StoreCount": ALL},
+    # data steward: finds a customer by id or CRM record id and reads how identity made it; no
+    # name, phone or activity. Writes never-link / always-link overrides
+    "steward": {"Query": frozenset({"customer", "identityOverrides", "servingBuild"}), "Build": ALL,
+                "Customer": frozenset({"id", "crmRecordCount", "identityHistory"}), **_STEWARDSHIP,
+                "Mutation": _STEWARD_WRITE},
     # consent-aware lists only: no lookup of a customer (who may not be eligible for marketing)
     "marketer": {"Query": frozenset({"crossSellList", "retentionList", "offerConversions", "servingBuild"}),
                  "PageInfo": ALL, "Build": ALL,
@@ -126,6 +140,9 @@ FULL_PHONE_ROLES = frozenset({"contact_engine", "admin"})
 
 
 def may_read(role: str, type_name: str, field_name: str) -> bool:
+    restricted = RESTRICTED.get((type_name, field_name))
+    if restricted is not None and role not in restricted:
+        return False
     fields = VISIBLE.get(role, {}).get(type_name)
     if fields is None:
         return field_name == "__typename"
@@ -197,6 +214,8 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     # the hand-over list's filters and the status write-back (a lead id, a status): sales' alone
     ("salesLeads", "status"), ("salesLeads", "region"), ("salesLeads", "minScore"), ("salesLeads", "first"),
     ("salesLeads", "after"), ("recordLeadStatus", "idempotencyKey"), ("recordLeadStatus", "input"),
+    # an override names two CRM record ids (not identifiers) and says why: stewards' and admins'
+    ("setIdentityOverride", "idempotencyKey"), ("setIdentityOverride", "input"), ("identityOverrides", "first"),
 })
 
 

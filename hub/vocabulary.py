@@ -78,6 +78,11 @@ LEAD_SOURCES = ("website", "dealer_event", "trade_show", "referral", "hotline")
 LEAD_INTERESTS = ("new_vehicle", *PRODUCTS)
 LEAD_STATUSES = ("contacted", "qualified", "won", "lost")  # what sales writes back (recordLeadStatus)
 LEAD_STATES = ("new", *LEAD_STATUSES)  # a lead's state on the hand-over list: new until sales writes one
+# ---------------------------------------------------------------- identity stewardship (hub.stewardship)
+# never_link: the two CRM records are never one customer, whatever the evidence;
+# always_link: they are one customer (an edge of the identity graph)
+LINK_RULES = ("never_link", "always_link")
+OVERRIDE_ACTIONS = ("add", "remove")  # an override is put in force or taken out of it
 
 # domain name (as the seed and the dbt test `in_vocabulary` spell it) -> its values
 DOMAINS: dict[str, tuple[str, ...]] = {
@@ -112,6 +117,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lead_interest": LEAD_INTERESTS,
     "lead_status": LEAD_STATUSES,
     "lead_state": LEAD_STATES,
+    "link_rule": LINK_RULES,
+    "override_action": OVERRIDE_ACTIONS,
 }
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "transforms" / "seeds" / "vocabulary.csv"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hub.calendar import TIMEZONE
-from hub import knowledge
+from hub import knowledge, stewardship
 from hub import vocabulary as vocab
 from hub.writeback import vocabulary as wb
 from hub.writeback.events import SPECS as WRITEBACK_RULES
@@ -540,6 +540,29 @@ OPS_CONTRACTS += (
             _f("event_id", required=True, max_length=32),
             _f("recorded_at", "timestamp", required=True),
             *_from_rules(wb.LEAD_STATUS),
+        ),
+    ),
+)
+# Identity overrides (hub identity override, setIdentityOverride; hub.stewardship): one row
+# per add or remove, about CRM records, not a customer; the API's limits checked again here.
+OPS_CONTRACTS += (
+    Contract(
+        source="ops", entity="identity_overrides", file_pattern="identity_overrides_*.jsonl", format="jsonl",
+        timezone="UTC", encoding="utf-8",  # the hub writes these files itself (ingestion.ops_export)
+        description="Data stewards' never-link and always-link overrides of the identity graph.",
+        key=("event_id",),
+        fields=(
+            _f("seq", "int", required=True, minimum=1, description="position in the ops event log"),
+            _f("event_id", required=True, max_length=32),
+            _f("recorded_at", "timestamp", required=True),
+            _f("override_id", required=True, max_length=16),
+            _f("override_action", required=True, allowed=vocab.OVERRIDE_ACTIONS),
+            _f("link_rule", required=True, allowed=vocab.LINK_RULES),
+            _f("left_crm_customer_id", required=True, max_length=64),
+            _f("right_crm_customer_id", required=True, max_length=64),
+            _f("reason", required=True, max_length=stewardship.MAX_REASON),
+            _f("author_id", required=True, max_length=40, description="the steward's employee id"),
+            _f("written_at", "timestamp", required=True),
         ),
     ),
 )

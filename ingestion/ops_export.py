@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hub import knowledge
+from hub import knowledge, stewardship
 from hub.settings import Settings
 from hub.writeback import log_engine
 from hub.writeback import vocabulary as v
@@ -34,6 +34,7 @@ ENTITY = {
     v.QA_REVIEW: "qa_reviews",
     knowledge.KIND: "knowledge_articles",
     v.LEAD_STATUS: "lead_statuses",
+    stewardship.KIND: "identity_overrides",
 }
 
 
@@ -70,7 +71,7 @@ def export_events(settings: Settings) -> list[Path]:
 def row(event: Mapping[str, Any]) -> dict[str, Any]:
     """One event as its entity's export row (the ops contract's columns)."""
     p = event["payload"]
-    if event["kind"] in (knowledge.KIND, v.LEAD_STATUS):  # about no customer: the event as written
+    if event["kind"] in (knowledge.KIND, v.LEAD_STATUS, stewardship.KIND):  # about no customer: the event as written
         return {"seq": event["seq"], "event_id": event["event_id"], "recorded_at": event["recorded_at"], **p}
     base = {"seq": event["seq"], "event_id": event["event_id"], "customer_id": event["customer_id"],
             "recorded_at": event["recorded_at"]}

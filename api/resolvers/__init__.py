@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, knowledge, kpis, leads, marketing, phone, privacy, qa, query, service, similar_case, vehicle,
+    customer, field_alert, identity, knowledge, kpis, leads, marketing, phone, privacy, qa, query, service, similar_case,
+    vehicle,
     writeback,
 )
 
@@ -18,5 +19,6 @@ RESOLVERS |= privacy.RESOLVERS
 RESOLVERS |= qa.RESOLVERS
 RESOLVERS |= knowledge.RESOLVERS
 RESOLVERS |= leads.RESOLVERS
+RESOLVERS |= identity.RESOLVERS
 
 __all__ = ["RESOLVERS"]

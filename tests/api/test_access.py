@@ -64,6 +64,7 @@ ENTRY_QUERIES = {
     "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
     "knowledgeContributions": "{ knowledgeContributions { author } }",
     "salesLeads": "{ salesLeads { edges { node { leadId } } } }",
+    "identityOverrides": "{ identityOverrides { overrideId } }",
 }
 
 

@@ -298,6 +298,22 @@ insert into marts.fct_leads values
 """
 SCHEMA += LEADS_SCHEMA
 ROWS += LEADS_ROWS
+# CU1's identity history: CU9 merged into it, then a steward's always-link of its two
+# records (docs/identity.md "Stewardship"); CU2 has none
+IDENTITY_SCHEMA = """
+create table marts.identity_history (
+    history_entry_id varchar, customer_id varchar, from_customer_id varchar, to_customer_id varchar,
+    override_id varchar, left_crm_customer_id varchar, right_crm_customer_id varchar, author_id varchar,
+    change_kind varchar, link_rule varchar, change_reason varchar, crm_record_count bigint, changed_at timestamp);
+"""
+IDENTITY_ROWS = """
+insert into marts.identity_history values
+    ('H1', 'CU1', 'CU9', 'CU1', null, null, null, null, 'merged', null, 'phone', 1, '2026-02-01 00:00:00'),
+    ('H2', 'CU1', null, null, 'OV0000000000001', 'CRM1', 'CRM2', 'ST001', 'override_added', 'always_link',
+     'same person, registered by two dealers', 2, '2026-02-03 10:00:00');
+"""
+SCHEMA += IDENTITY_SCHEMA
+ROWS += IDENTITY_ROWS
 
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"

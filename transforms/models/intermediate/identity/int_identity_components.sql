@@ -6,6 +6,12 @@
 -- cost is the sum of squared component sizes; the guards keep components small (a handful
 -- of records), so at 2M records this stays a few million rows. Records are first linked to
 -- the smallest record of each identifier (a star, not a clique), which keeps the walk short.
+--
+-- Never-link overrides win over every link: a component that still holds both records of a
+-- steward's never-link pair (connected through other records) is split around them. Each
+-- record of such a pair heads a part, and every other record of the component joins the
+-- part of the nearest of them (fewest links; a tie goes to the smaller CRM id), so each
+-- part stays connected and no part holds a never-linked pair.
 with recursive
 
 customers as (
@@ -45,10 +51,83 @@ walk (crm_customer_id, reached_id) as (
     inner join undirected on undirected.from_id = walk.reached_id
 ),
 
-components as (
+linked_components as (
     select crm_customer_id, min(reached_id) as component_id
     from walk
     group by crm_customer_id
+),
+
+never_pairs as (
+    select left_crm_customer_id, right_crm_customer_id
+    from {{ ref('int_identity_overrides') }}
+    where link_rule = 'never_link'
+),
+
+-- the never-linked records that the links still put in one component
+seeds as (
+    select left_side.component_id, never_pairs.left_crm_customer_id as seed_id
+    from never_pairs
+    inner join linked_components as left_side on left_side.crm_customer_id = never_pairs.left_crm_customer_id
+    inner join linked_components as right_side on right_side.crm_customer_id = never_pairs.right_crm_customer_id
+    where left_side.component_id = right_side.component_id
+    union
+    select left_side.component_id, never_pairs.right_crm_customer_id
+    from never_pairs
+    inner join linked_components as left_side on left_side.crm_customer_id = never_pairs.left_crm_customer_id
+    inner join linked_components as right_side on right_side.crm_customer_id = never_pairs.right_crm_customer_id
+    where left_side.component_id = right_side.component_id
+),
+
+-- breadth first from each seed, a hop per link; `union` keeps one row per (seed, record,
+-- hops) and the bound ends the walk (components are kept to a few records by the guards)
+seed_walk (seed_id, reached_id, hops) as (
+    select seed_id, seed_id, 0 from seeds
+    union
+    select seed_walk.seed_id, undirected.to_id, seed_walk.hops + 1
+    from seed_walk
+    inner join undirected on undirected.from_id = seed_walk.reached_id
+    where seed_walk.hops < {{ var('identity_never_link_max_hops', 30) }}
+),
+
+nearest_seed as (
+    select reached_id as crm_customer_id, seed_id
+    from (
+        select
+            reached_id,
+            seed_id,
+            row_number() over (partition by reached_id order by hops, seed_id) as nearness_rank
+        from seed_walk
+    ) as ranked
+    where nearness_rank = 1
+),
+
+-- a record of a split component further than the bound from every seed joins the smallest seed
+split_members as (
+    select
+        linked_components.crm_customer_id,
+        coalesce(nearest_seed.seed_id, min(seeds.seed_id) over (partition by linked_components.component_id))
+            as seed_id
+    from linked_components
+    inner join (select distinct component_id from seeds) as split_components
+        on split_components.component_id = linked_components.component_id
+    left join nearest_seed on nearest_seed.crm_customer_id = linked_components.crm_customer_id
+    left join seeds
+        on seeds.component_id = linked_components.component_id
+        and seeds.seed_id = linked_components.crm_customer_id
+),
+
+split_parts as (
+    select crm_customer_id, min(crm_customer_id) over (partition by seed_id) as component_id
+    from split_members
+),
+
+components as (
+    select
+        linked_components.crm_customer_id,
+        coalesce(split_parts.component_id, linked_components.component_id) as component_id,
+        split_parts.component_id is not null as is_never_link_split
+    from linked_components
+    left join split_parts on split_parts.crm_customer_id = linked_components.crm_customer_id
 ),
 
 final as (
@@ -58,6 +137,8 @@ final as (
         components.component_id,
         -- attributes
         count(*) over (partition by components.component_id) as component_size,
+        -- the links of a component split around a steward's never-linked records were cut on purpose
+        components.is_never_link_split,
         -- timestamps
         customers.registered_at
     from components

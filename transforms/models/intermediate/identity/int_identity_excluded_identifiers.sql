@@ -15,6 +15,24 @@ customers as (
     select * from {{ ref('stg_crm__customers') }}
 ),
 
+never_pairs as (
+    select left_crm_customer_id, right_crm_customer_id
+    from {{ ref('int_identity_overrides') }}
+    where link_rule = 'never_link'
+),
+
+-- an identifier carried by both records of a steward's never-link pair: one of them is not
+-- its owner's only record, so like a conflict it is no evidence of one person
+never_linked as (
+    select distinct left_side.identifier_type, left_side.identifier_value
+    from never_pairs
+    inner join identifiers as left_side on left_side.crm_customer_id = never_pairs.left_crm_customer_id
+    inner join identifiers as right_side
+        on right_side.crm_customer_id = never_pairs.right_crm_customer_id
+        and right_side.identifier_type = left_side.identifier_type
+        and right_side.identifier_value = left_side.identifier_value
+),
+
 usage as (
     select
         identifier_type,
@@ -80,6 +98,7 @@ reasoned as (
             when usage.customer_count > {{ var('identity_max_customers_per_identifier', 3) }}
                 then 'shared_by_too_many_customers'
             when conflicts.identifier_value is not null then 'conflicting_persons'
+            when never_linked.identifier_value is not null then 'never_link'
             -- work and "other" numbers (dealers, colleagues) would link people who only share an office
             when usage.has_personal_label = 0 and usage.customer_count > 1 then 'non_personal_label'
         end as exclusion_reason
@@ -90,6 +109,9 @@ reasoned as (
     left join conflicts
         on conflicts.identifier_type = usage.identifier_type
         and conflicts.identifier_value = usage.identifier_value
+    left join never_linked
+        on never_linked.identifier_type = usage.identifier_type
+        and never_linked.identifier_value = usage.identifier_value
 ),
 
 final as (

@@ -27,6 +27,10 @@ knowledge_articles as (
     select ops_seq from {{ ref('stg_ops__knowledge_articles') }}
 ),
 
+identity_overrides as (
+    select ops_seq from {{ ref('stg_ops__identity_overrides') }}
+),
+
 all_events as (
     select ops_seq from contacts
     union all
@@ -39,6 +43,8 @@ all_events as (
     select ops_seq from consents
     union all
     select ops_seq from knowledge_articles
+    union all
+    select ops_seq from identity_overrides
 ),
 
 final as (
