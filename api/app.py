@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     writer = GroupCommitWriter(log_writer)
     limiter = RateLimiter(settings.api_rate_limits, settings.api_miss_block_seconds)
     service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops,
-                             settings.api_deadline_seconds)
+                             settings.api_deadline_seconds, compiled=settings.api_compiled)
 
     def limited(principal: Principal, tokens: int) -> Response | None:
         refusal = limiter.take(principal.key_id, principal.role, tokens)
