@@ -110,6 +110,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="API processes")
     parser.add_argument("--executor", choices=("both", "precompiled", "graphql-core"), default="both",
                         help="both: the API once with graphql-core executing every document, then precompiled")
+    parser.add_argument("--in-process-runs", type=int, default=1000,
+                        help="screen-pops per executor and round of the in-process measurement (with --executor both)")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -144,6 +146,51 @@ def main() -> None:
         print(f"  ratio API p50 / raw SQLite p50: {percentile(latencies, .5) / percentile(raw, .5):,.0f}x")
     if len(cpu) == 2:
         print(f"ratio API CPU per request, precompiled / graphql-core: {cpu['precompiled'] / cpu['graphql-core']:.2f}x")
+        # the request's own thread only (no HTTP, no audit writer thread), alternating, best of 3:
+        # steadier than the server's CPU when the machine is shared
+        thread = in_process(settings, key, phones, args.in_process_runs)
+        print(f"in-process CPU of a screen-pop's request thread (GraphQLService.run, best of 3 x {args.in_process_runs}): "
+              f"graphql-core {thread['graphql-core'] * ms:.3f} ms, precompiled {thread['precompiled'] * ms:.3f} ms; "
+              f"ratio precompiled / graphql-core: {thread['precompiled'] / thread['graphql-core']:.2f}x")
+
+
+def in_process(settings, key: str, phones: list[str], runs: int) -> dict[str, float]:
+    """Thread CPU seconds per GraphQLService.run of the screen-pop, each executor, best of three rounds."""
+    from api.audit import AuditLog
+    from api.group_commit import GroupCommitWriter
+    from api.keys import KeyChecker
+    from api.ops import audit_writer_engine
+    from api.service import GraphQLService
+    from api.store import ServingStore
+    from api.writeback import WriteBackService
+    from hub.audit import chain_key
+    from hub.writeback import log_engine
+
+    ops = ops_engine(settings.ops_url)
+    principal = KeyChecker(ops).check(key)
+    audit = AuditLog(audit_writer_engine(settings.ops_url), chain_key(settings))
+    audit.start()
+    store = ServingStore(settings.serving_url)
+    reader, writer = log_engine(settings.ops_url), GroupCommitWriter(log_engine(settings.ops_url, writer=True))
+    services = {name: GraphQLService(store, audit, False, WriteBackService(store, reader, writer), None, ops,
+                                     compiled=name == "precompiled") for name in ("graphql-core", "precompiled")}
+    best = dict.fromkeys(services, float("inf"))
+    try:
+        for _ in range(3):
+            for name, service in services.items():
+                for phone in phones[:50]:  # warm: document checked, connections open
+                    service.run(principal, QUERY, {"phone": phone}, None)
+                started = time.thread_time()
+                for i in range(runs):
+                    service.run(principal, QUERY, {"phone": phones[i % len(phones)]}, None)
+                best[name] = min(best[name], (time.thread_time() - started) / runs)
+    finally:
+        for service in services.values():
+            service.close()
+        audit.close()
+        writer.close()
+        store.close()
+    return best
 
 
 def load(settings, key: str, phones: list[str], args, executor: str) -> tuple[list, int, float, list, float]:
