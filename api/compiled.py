@@ -34,9 +34,9 @@ from graphql import (
     SelectionSetNode,
     Undefined,
     VariableNode,
+    Visitor,
     is_leaf_type,
     visit,
-    Visitor,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
