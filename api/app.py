@@ -44,6 +44,11 @@ from hub.audit import chain_key
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
 
+try:  # optional: installed with the hub's dependencies today, not pinned by it
+    import orjson
+except ImportError:  # pragma: no cover - depends on the environment
+    orjson = None
+
 T = TypeVar("T")
 
 # operations in one batched request (a JSON list of operations, answered by a list)
@@ -96,9 +101,19 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def render_json(content: object) -> bytes:
+    """Compact UTF-8 JSON; orjson when installed (the same bytes, a fraction of the CPU), else json."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(content)
+        except (TypeError, orjson.JSONEncodeError):
+            pass  # what orjson refuses (an int past 64 bits, a lone surrogate): json says it its way
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 class _Json(JSONResponse):
     def render(self, content) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return render_json(content)
 
 
 def _error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:

@@ -107,6 +107,17 @@ def test_errors_read_the_same(both):
         assert compiled == executed, document
 
 
+def test_answers_render_as_json_does():
+    import json
+
+    from api.app import render_json
+
+    for body in ({"data": {"customer": {"name": "张伟", "score": 0.1 + 0.2, "n": 10**15, "ok": True, "x": None}}},
+                 {"errors": [{"message": "tab\there, quote \" and \u001f, \u2028 line"}]}, [{"data": None}],
+                 {"big": 10**30}):
+        assert render_json(body) == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def test_which_documents_compile():
     s = schema()
     assert compile_document(s, parse(BENCH)) is not None
