@@ -44,6 +44,11 @@ from hub.audit import chain_key
 from hub.settings import Settings, get_settings
 from hub.writeback import log_engine
 
+try:  # optional: installed with the hub's dependencies today, not pinned by it
+    import orjson
+except ImportError:  # pragma: no cover - depends on the environment
+    orjson = None
+
 T = TypeVar("T")
 
 # operations in one batched request (a JSON list of operations, answered by a list)
@@ -96,9 +101,19 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def render_json(content: object) -> bytes:
+    """Compact UTF-8 JSON; orjson when installed (the same bytes, a fraction of the CPU), else json."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(content)
+        except (TypeError, orjson.JSONEncodeError):
+            pass  # what orjson refuses (an int past 64 bits, a lone surrogate): json says it its way
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 class _Json(JSONResponse):
     def render(self, content) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return render_json(content)
 
 
 def _error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -138,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     writer = GroupCommitWriter(log_writer)
     limiter = RateLimiter(settings.api_rate_limits, settings.api_miss_block_seconds)
     service = GraphQLService(store, audit, production, WriteBackService(store, log_reader, writer), limiter, ops,
-                             settings.api_deadline_seconds)
+                             settings.api_deadline_seconds, compiled=settings.api_compiled)
 
     def limited(principal: Principal, tokens: int) -> Response | None:
         refusal = limiter.take(principal.key_id, principal.role, tokens)

@@ -1,7 +1,8 @@
 """Parsed, bounded and validated documents, cached per (query text, role).
 
 Parsing and validating cost more than a screen-pop's lookups; a contact center sends the
-same few query texts all day, so each is checked once per role and reused. Validation
+same few query texts all day, so each is checked once per role and reused, and compiled
+once into a plan that runs without graphql-core's executor where it can (api.compiled). Validation
 adds the role's field rules (api.roles) and, in production, refuses introspection.
 """
 
@@ -26,6 +27,7 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
+from api.compiled import Plan, compile_document
 from api.limits import LimitError, check_limits
 from api.roles import may_read
 
@@ -69,6 +71,8 @@ class Checked:
     bound_variables: frozenset[str] = frozenset()
     # rate-limit tokens of one execution (api.limits.Bounds.root_fields)
     root_fields: int = 1
+    # the document precompiled (api.compiled): None when graphql-core executes it
+    plan: Plan | None = None
 
 
 class DocumentCache:
@@ -112,4 +116,6 @@ class DocumentCache:
         errors = validate(
             self._schema, document, self._rules[role], max_errors=10, hide_suggestions=self._production
         )
-        return Checked(None if errors else document, tuple(errors), bounds.bound_variables, bounds.root_fields)
+        if errors:
+            return Checked(None, tuple(errors), bounds.bound_variables, bounds.root_fields)
+        return Checked(document, (), bounds.bound_variables, bounds.root_fields, compile_document(self._schema, document))

@@ -58,6 +58,8 @@ class GraphQLService:
     # how long a read may take before its work is stopped (hub.settings api_deadline_seconds)
     deadline_seconds: float = 5.0
     threads: int = 8
+    # run documents precompiled where they can be (api.compiled); False: graphql-core executes every one
+    compiled: bool = True
 
     def __post_init__(self) -> None:
         self._threads = ThreadPoolExecutor(self.threads, thread_name_prefix="graphql")
@@ -82,16 +84,21 @@ class GraphQLService:
                 return self._errors([GraphQLError(str(error))]), 400
         if self.audit.backlogged:  # fail closed: no read the audit log cannot record
             return {"errors": [{"message": PAUSED}]}, 503
+        plan = checked.plan if self.compiled and checked.plan is not None and checked.plan.matches(operation) else None
         try:
             with self.store.connect(deadline) as con:
-                context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)
-                if self.writeback is not None:
-                    context.live = LiveEvents(self.writeback.reader, context.batch)
-                    context.ops = self.writeback.reader
-                result = execute(
-                    self.schema, checked.document, context_value=context, variable_values=variables,
-                    operation_name=operation, hide_suggestions=self.production, is_awaitable=_never,
-                )
+                result = None
+                if plan is not None:
+                    context = self._context(principal, con)
+                    data = plan.run(self.schema, context, variables)
+                    if data is not None:
+                        result = ExecutionResult(data)
+                if result is None:  # not compiled, or a run the plan leaves to graphql-core: a fresh context
+                    context = self._context(principal, con)
+                    result = execute(
+                        self.schema, checked.document, context_value=context, variable_values=variables,
+                        operation_name=operation, hide_suggestions=self.production, is_awaitable=_never,
+                    )
         except NotPublished:
             return {"errors": [{"message": "the serving store is not available yet"}]}, 503
         assert isinstance(result, ExecutionResult)
@@ -147,6 +154,13 @@ class GraphQLService:
         if result.errors:
             body["errors"] = [public_error(e, self.production) for e in result.errors]
         return body, 200
+
+    def _context(self, principal: Principal, con) -> RequestContext:
+        context = RequestContext(principal, Batch(con), principal.role in FULL_PHONE_ROLES)
+        if self.writeback is not None:
+            context.live = LiveEvents(self.writeback.reader, context.batch)
+            context.ops = self.writeback.reader
+        return context
 
     def _late(self, principal: Principal, deadline: Deadline, stopped: bool) -> dict:
         """The 504 body for a request past its deadline; nothing of it is sent (or audited)."""

@@ -8,8 +8,10 @@ and --clients load processes that each send their share of --rate requests per s
 keep-alive connections, on a fixed schedule. Latency is printed twice: from the send, and
 from when the request was due (a slow answer that delays the next send counts against
 that one too, so queueing is not hidden). Phones are sent in mixed formats. Prints
-throughput, p50/p95/p99/max latency, and the same lookup straight on SQLite as the
-baseline measured in this run.
+throughput, p50/p95/p99/max latency, the API's CPU per request, and the same lookup straight
+on SQLite as the baseline measured in this run. By default the API runs twice, graphql-core
+executing every document (HUB_API_COMPILED=0) and then precompiled (api.compiled), and the
+ratio of their CPU per request is printed.
 """
 
 from __future__ import annotations
@@ -106,6 +108,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=2, help="load processes")
     parser.add_argument("--workers", type=int, default=2, help="API processes")
+    parser.add_argument("--executor", choices=("both", "precompiled", "graphql-core"), default="both",
+                        help="both: the API once with graphql-core executing every document, then precompiled")
+    parser.add_argument("--in-process-runs", type=int, default=1000,
+                        help="screen-pops per executor and round of the in-process measurement (with --executor both)")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -116,14 +122,88 @@ def main() -> None:
         e164s = [p for (p,) in con.execute("select phone_e164 from caller_ids where phone_e164 like '+861%' limit 2000")]
     phones = [raw for e164 in e164s for raw in formats(e164)]
     key = create_key(ops_engine(settings.ops_url), "agent", "bench/api.py")
+    executors = ("graphql-core", "precompiled") if args.executor == "both" else (args.executor,)
+    cpu = {}
+    raw = baseline(served, e164s)
+    ms = 1000
+    for executor in executors:
+        latencies, failures, elapsed, scheduled, server_cpu = load(settings, key, phones, args, executor)
+        cpu[executor] = server_cpu / len(latencies)
+        print(f"executor {executor} (HUB_API_COMPILED={int(executor == 'precompiled')}):")
+        print(f"screen-pop by phone: {len(latencies):,} requests in {elapsed:.1f} s = {len(latencies) / elapsed:,.0f} "
+              f"req/s (target {args.rate:,.0f}), {failures} failed, {args.workers} API workers, {args.clients} load "
+              f"processes, {os.cpu_count()} cores")
+        print(f"  API latency ms: p50 {percentile(latencies, .5) * ms:.2f}  p95 {percentile(latencies, .95) * ms:.2f}  "
+              f"p99 {percentile(latencies, .99) * ms:.2f}  max {max(latencies) * ms:.2f}")
+        print(f"  from the schedule ms: p50 {percentile(scheduled, .5) * ms:.2f}  p95 "
+              f"{percentile(scheduled, .95) * ms:.2f}  p99 {percentile(scheduled, .99) * ms:.2f}  "
+              f"max {max(scheduled) * ms:.2f}")
+        print(f"  API CPU per request: {cpu[executor] * ms:.2f} ms (all workers; capacity on 2 idle "
+              f"cores ~ {2 / cpu[executor]:,.0f} req/s); machine load average during the run: "
+              f"{os.getloadavg()[0]:.1f}")
+        print(f"  baseline raw SQLite lookup ms: p50 {percentile(raw, .5) * ms:.3f}  p99 {percentile(raw, .99) * ms:.3f}  "
+              f"({1 / statistics.mean(raw):,.0f} lookups/s on one core)")
+        print(f"  ratio API p50 / raw SQLite p50: {percentile(latencies, .5) / percentile(raw, .5):,.0f}x")
+    if len(cpu) == 2:
+        print(f"ratio API CPU per request, precompiled / graphql-core: {cpu['precompiled'] / cpu['graphql-core']:.2f}x")
+        # the request's own thread only (no HTTP, no audit writer thread), alternating, best of 3:
+        # steadier than the server's CPU when the machine is shared
+        thread = in_process(settings, key, phones, args.in_process_runs)
+        print(f"in-process CPU of a screen-pop's request thread (GraphQLService.run, best of 3 x {args.in_process_runs}): "
+              f"graphql-core {thread['graphql-core'] * ms:.3f} ms, precompiled {thread['precompiled'] * ms:.3f} ms; "
+              f"ratio precompiled / graphql-core: {thread['precompiled'] / thread['graphql-core']:.2f}x")
 
+
+def in_process(settings, key: str, phones: list[str], runs: int) -> dict[str, float]:
+    """Thread CPU seconds per GraphQLService.run of the screen-pop, each executor, best of three rounds."""
+    from api.audit import AuditLog
+    from api.group_commit import GroupCommitWriter
+    from api.keys import KeyChecker
+    from api.ops import audit_writer_engine
+    from api.service import GraphQLService
+    from api.store import ServingStore
+    from api.writeback import WriteBackService
+    from hub.audit import chain_key
+    from hub.writeback import log_engine
+
+    ops = ops_engine(settings.ops_url)
+    principal = KeyChecker(ops).check(key)
+    audit = AuditLog(audit_writer_engine(settings.ops_url), chain_key(settings))
+    audit.start()
+    store = ServingStore(settings.serving_url)
+    reader, writer = log_engine(settings.ops_url), GroupCommitWriter(log_engine(settings.ops_url, writer=True))
+    services = {name: GraphQLService(store, audit, False, WriteBackService(store, reader, writer), None, ops,
+                                     compiled=name == "precompiled") for name in ("graphql-core", "precompiled")}
+    best = dict.fromkeys(services, float("inf"))
+    try:
+        for _ in range(3):
+            for name, service in services.items():
+                for phone in phones[:50]:  # warm: document checked, connections open
+                    service.run(principal, QUERY, {"phone": phone}, None)
+                started = time.thread_time()
+                for i in range(runs):
+                    service.run(principal, QUERY, {"phone": phones[i % len(phones)]}, None)
+                best[name] = min(best[name], (time.thread_time() - started) / runs)
+    finally:
+        for service in services.values():
+            service.close()
+        audit.close()
+        writer.close()
+        store.close()
+    return best
+
+
+def load(settings, key: str, phones: list[str], args, executor: str) -> tuple[list, int, float, list, float]:
+    """Start the API with this executor, send the schedule, stop it: (latencies, failures, seconds,
+    latencies from the schedule, API CPU seconds)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
         # the load comes from one agent key: lift its rate limit (the check itself still runs)
         env={"HUB_API_RATE_LIMITS": json.dumps({"agent": {"per_second": 1e9, "burst": 10**9,
                                                           "misses_per_minute": 10**9}}),
-             **os.environ, "HUB_DATA_DIR": str(settings.data_dir)},
+             **os.environ, "HUB_DATA_DIR": str(settings.data_dir),
+             "HUB_API_COMPILED": "1" if executor == "precompiled" else "0"},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -154,26 +234,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
     latencies = [x for r in results for x in r[0]]
-    failures = sum(r[1] for r in results)
-    elapsed = max(r[2] for r in results)
-    scheduled = [x for r in results for x in r[3]]
-    raw = baseline(served, e164s)
-    ms = 1000
-    print(f"screen-pop by phone: {len(latencies):,} requests in {elapsed:.1f} s = {len(latencies) / elapsed:,.0f} req/s "
-          f"(target {args.rate:,.0f}), {failures} failed, {args.workers} API workers, {args.clients} load processes, "
-          f"{os.cpu_count()} cores")
-    print(f"  API latency ms: p50 {percentile(latencies, .5) * ms:.2f}  p95 {percentile(latencies, .95) * ms:.2f}  "
-          f"p99 {percentile(latencies, .99) * ms:.2f}  max {max(latencies) * ms:.2f}")
-    print(f"  from the schedule ms: p50 {percentile(scheduled, .5) * ms:.2f}  p95 {percentile(scheduled, .95) * ms:.2f}  "
-          f"p99 {percentile(scheduled, .99) * ms:.2f}  max {max(scheduled) * ms:.2f}")
-    print(f"  API CPU per request: {server_cpu / len(latencies) * ms:.2f} ms (all workers; capacity on 2 idle "
-          f"cores ~ {2 / (server_cpu / len(latencies)):,.0f} req/s); machine load average during the run: "
-          f"{os.getloadavg()[0]:.1f}")
-    print(f"  baseline raw SQLite lookup ms: p50 {percentile(raw, .5) * ms:.3f}  p99 {percentile(raw, .99) * ms:.3f}  "
-          f"({1 / statistics.mean(raw):,.0f} lookups/s on one core)")
-    print(f"  ratio API p50 / raw SQLite p50: {percentile(latencies, .5) / percentile(raw, .5):,.0f}x")
+    return (latencies, sum(r[1] for r in results), max(r[2] for r in results),
+            [x for r in results for x in r[3]], server_cpu)
 
 
 if __name__ == "__main__":

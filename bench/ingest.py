@@ -55,7 +55,7 @@ def baseline(settings: Settings, path: Path, sources: tuple[str, ...] = SOURCES)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=("demo", "bench"), default="demo")
+    parser.add_argument("--scale", choices=("demo", "mid", "bench"), default="demo")
     parser.add_argument("--reuse", action="store_true", help="skip simulation when landing files exist")
     parser.add_argument("--data-dir", type=Path, default=None, help="default: $HUB_DATA_DIR/bench-<scale>")
     parser.add_argument("--seed", type=int, default=42)

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     data_dir: Path = Path("var")
-    scale: Literal["demo", "bench"] = "demo"
+    scale: Literal["demo", "mid", "bench"] = "demo"
     seed: int = 42
 
     warehouse_path: Path | None = None
@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     api_rate_limits: dict[str, RateLimit] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     api_miss_block_seconds: float = Field(default=300.0, ge=0)
     api_deadline_seconds: float = Field(default=5.0, gt=0, le=300)
+    # documents run precompiled where they can (api.compiled); HUB_API_COMPILED=0: graphql-core
+    # executes every one (bench/api.py measures both)
+    api_compiled: bool = True
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

@@ -137,18 +137,30 @@ class IngestResult:
 
 
 def write_entries(con: duckdb.DuckDBPyConnection, batch_id: str, entries: list[FileEntry]) -> None:
+    """Ledger lines in one statement (column lists unnested: executemany costs ~10 ms a row on DuckDB)."""
     if not entries:
         return
-    con.executemany(
-        "insert into raw._ledger (batch_id, source, entity, file, content_hash, encoding, rows_read, rows_loaded, "
-        "rows_quarantined, rows_duplicate, status, message, ingested_at, lines_physical, lines_header, lines_blank) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?)",
-        [
-            [batch_id, e.source, e.entity, e.file, e.content_hash, e.encoding, e.rows_read, e.rows_loaded,
-             e.rows_quarantined, e.rows_duplicate, e.status, e.message, e.lines,
-             e.header_lines if e.lines is not None else None, e.blank_lines if e.lines is not None else None]
-            for e in entries
-        ],
+    columns = {
+        "source": ("varchar", [e.source for e in entries]),
+        "entity": ("varchar", [e.entity for e in entries]),
+        "file": ("varchar", [e.file for e in entries]),
+        "content_hash": ("varchar", [e.content_hash for e in entries]),
+        "encoding": ("varchar", [e.encoding for e in entries]),
+        "rows_read": ("bigint", [e.rows_read for e in entries]),
+        "rows_loaded": ("bigint", [e.rows_loaded for e in entries]),
+        "rows_quarantined": ("bigint", [e.rows_quarantined for e in entries]),
+        "rows_duplicate": ("bigint", [e.rows_duplicate for e in entries]),
+        "status": ("varchar", [e.status for e in entries]),
+        "message": ("varchar", [e.message for e in entries]),
+        "lines_physical": ("bigint", [e.lines for e in entries]),
+        "lines_header": ("bigint", [e.header_lines if e.lines is not None else None for e in entries]),
+        "lines_blank": ("bigint", [e.blank_lines if e.lines is not None else None for e in entries]),
+    }
+    values = ", ".join(f"unnest(${i + 2}::{kind}[])" for i, (kind, _) in enumerate(columns.values()))
+    con.execute(
+        f"insert into raw._ledger (batch_id, {', '.join(columns)}, ingested_at) "
+        f"select $1, {values}, current_timestamp::timestamp",
+        [batch_id, *(v for _, v in columns.values())],
     )
 
 
@@ -172,6 +184,8 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str
 
 
 def remember_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, int, int, str]]) -> None:
-    """Record (file, size, mtime_ns, content hash) of files just fingerprinted."""
+    """Record (file, size, mtime_ns, content hash) of files just fingerprinted (one statement)."""
     if files:
-        con.executemany("insert or replace into raw._file_stats values (?, ?, ?, ?)", files)
+        names, sizes, mtimes, hashes = (list(x) for x in zip(*files, strict=True))
+        con.execute("insert or replace into raw._file_stats select unnest($1::varchar[]), unnest($2::bigint[]), "
+                    "unnest($3::bigint[]), unnest($4::varchar[])", [names, sizes, mtimes, hashes])

@@ -35,7 +35,7 @@ from stdnum.exceptions import ValidationError
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-from hub.identifiers import _VIN_VALUE, _VIN_WEIGHTS, hash_id_card, normalize_email, normalize_phone, normalize_vin
+from hub.identifiers import MAX_PHONE_CHARS, _VIN_VALUE, _VIN_WEIGHTS, hash_id_card, normalize_email, normalize_phone, normalize_vin
 from hub.settings import Settings
 from ingestion.contracts import Contract
 from ingestion.warehouse import quote
@@ -48,6 +48,8 @@ MAPS = {
 }
 # Only digits, a leading +, and the separators people type: nothing the authority treats specially.
 _DIAL_SHAPE = r"[0-9+ \t().\-]+"
+# A dial string and an optional extension after one of the words hub.identifiers cuts at (ext, 转, #).
+_EXTENSION_SHAPE = rf"({_DIAL_SHAPE})(?:(?:ext\.?|转|#) *[0-9]+ *)?"
 # ASCII only, so SQL's upper() and separator class are exactly Python's for these values.
 _VIN_SHAPE = r"[A-Za-z0-9 _.\-]*"
 _VIN_ALPHABET = "".join(_VIN_VALUE)
@@ -148,15 +150,52 @@ def normalise_values(kind: str, values: list[str], key: str) -> list[tuple]:
 
 
 def _phone_fast_path(con: duckdb.DuckDBPyConnection, new: str) -> None:
+    """CN mobiles, then CN landlines, of plain dial strings: in SQL, as phonenumbers answers them."""
     con.execute(
         f"""
         insert into _map_phone
         select raw, '+86' || right(dial, 11), 'mobile'
         from (select raw, regexp_replace(raw, '[^0-9+]', '', 'g') as dial
-              from ({new}) where regexp_full_match(raw, '{_DIAL_SHAPE}'))
+              from ({new}) where length(raw) <= {MAX_PHONE_CHARS} and regexp_full_match(raw, '{_DIAL_SHAPE}'))
         where regexp_full_match(dial, '{mobile_fast_path_pattern()}')
         """
     )
+    # The mobiles just mapped are no longer new (`new` leaves out what the map holds).
+    con.execute(
+        f"""
+        insert into _map_phone
+        select raw, '+86' || nsn, 'landline'
+        from (select raw, case when dial like '+86%' then dial[4:] when dial like '0086%' then dial[5:]
+                               when dial like '0%' then dial[2:] end as nsn
+              from (select raw, regexp_replace(regexp_extract(raw, '{_EXTENSION_SHAPE}', 1), '[^0-9+]', '', 'g') as dial
+                    from ({new}) where length(raw) <= {MAX_PHONE_CHARS} and regexp_full_match(raw, '{_EXTENSION_SHAPE}')))
+        where regexp_full_match(nsn, '[1-9][0-9]*') and {landline_fast_path_sql("nsn")}
+        """
+    )
+
+
+def _desc_sql(desc, n: str) -> str:
+    """SQL: the national number n matches a phonenumbers number description (its lengths and pattern)."""
+    if desc is None or not desc.national_number_pattern:
+        return "false"
+    lengths = f"length({n}) in ({', '.join(str(x) for x in desc.possible_length)}) and " if desc.possible_length else ""
+    return f"({lengths}regexp_full_match({n}, '{desc.national_number_pattern}'))"
+
+
+def landline_fast_path_sql(n: str) -> str:
+    """SQL: the CN national significant number n (no trunk 0, no country code) is what phonenumbers calls a
+    valid fixed line, read from its metadata at run time as number_type decides it.
+
+    Valid means it matches the general description; the types phonenumbers tests before fixed line
+    (premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail) must not match; then
+    fixed line must. A number that would lose a carrier code or trunk prefix when parsed (the metadata's
+    national_prefix_for_parsing at its start) is left to the authority.
+    """
+    m = PhoneMetadata.metadata_for_region("CN")
+    before = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail")
+    return (f"({_desc_sql(m.general_desc, n)} and not regexp_matches({n}, '^(?:{m.national_prefix_for_parsing})') "
+            + "".join(f"and not {_desc_sql(getattr(m, name), n)} " for name in before)
+            + f"and {_desc_sql(m.fixed_line, n)})")
 
 
 def _vin_total(v: str) -> str:

@@ -68,6 +68,22 @@ SCALES = {
         failure_scale=1.5,
         mess_days_per_kind=2,
     ),
+    # Ten times the demo's customers and traffic over the same 90 days (~0.6 GB of landing
+    # files, a few minutes to simulate): for measuring where bench scale is out of reach.
+    "mid": Scale(
+        name="mid",
+        start=date(2026, 1, 1),
+        days=90,
+        customers=47_000,
+        fleet_share=0.10,
+        history_years=3,
+        large_fleet_vehicles=(20, 60),
+        background_calls=2_650.0,
+        connected_vehicles=15_000,
+        reading_interval_min=120,
+        failure_scale=1.5,
+        mess_days_per_kind=2,
+    ),
     "bench": Scale(
         name="bench",
         start=date(2025, 4, 1),

@@ -62,10 +62,13 @@ def test_measure_helpers_measure() -> None:
 
 def test_api_bench(fixture_marts: Settings) -> None:
     out = bench("api.py", "--rate", "40", "--seconds", "1", "--clients", "1", "--workers", "1",
-                data_dir=fixture_marts.data_dir)
+                "--in-process-runs", "20", data_dir=fixture_marts.data_dir)
     assert re.search(rf"screen-pop by phone: {NUMBER} requests in {NUMBER} s = {NUMBER} req/s .*, 0 failed", out), out
     assert re.search(rf"API latency ms: p50 {NUMBER}", out) and "baseline raw SQLite lookup ms" in out, out
     assert re.search(rf"ratio API p50 / raw SQLite p50: {NUMBER}x", out), out
+    assert "executor graphql-core" in out and "executor precompiled" in out, out
+    assert re.search(rf"ratio API CPU per request, precompiled / graphql-core: {NUMBER}x", out), out
+    assert re.search(rf"request thread .* ratio precompiled / graphql-core: {NUMBER}x", out), out
 
 
 def test_writeback_bench(fixture_marts: Settings) -> None:

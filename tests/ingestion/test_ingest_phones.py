@@ -1,4 +1,4 @@
-"""The SQL fast paths (mobile phones, VINs) agree with hub.identifiers, the authority."""
+"""The SQL fast paths (mobile and landline phones, VINs, e-mails, id cards) agree with hub.identifiers, the authority."""
 
 from __future__ import annotations
 
@@ -35,10 +35,30 @@ FORMATS = (
     "+86-{a}-{b}-{c}",
 )
 OTHER = (
-    "010-65529988", "(010) 6552 9988", "0755-88886666 转 123", "400-820-8820", "+1 650 253 0000",
-    "001-650-253-0000", "11111111111", "00000000", "12345", "unknown", "+86 10 6552 9988", "086 13800138000",
-    "+8613800138000 ext 12", "138-0013-8000#5", "+86 138 0013 800", "+86 138 0013 80000", "1380013800０",
+    "400-820-8820", "+1 650 253 0000", "001-650-253-0000", "11111111111", "00000000", "12345", "unknown",
+    "086 13800138000", "+8613800138000 ext 12", "138-0013-8000#5", "+86 138 0013 800", "+86 138 0013 80000",
+    "1380013800０", "+86 010 6552 9988", "010-6552998８", "0755-88886666 EXT 12", "0755-88886666 x 12",
 )
+# Landlines the SQL landline path takes: trunk 0, +86 or 0086, separators, an extension after ext, 转 or #.
+LANDLINES = (
+    "010-65529988", "(010) 6552 9988", "0755-88886666 转 123", "+86 10 6552 9988", "0086-21-6333-0021",
+    "0371 8306 0394", "0531-32800622#12", "027-48775846 ext. 148",
+)
+
+
+def generated_landlines(n: int = 4000, seed: int = 13) -> list[str]:
+    """Area codes of every length (and some that are not area codes), prefixes and extensions mixed."""
+    rng = random.Random(seed)
+    areas = ("10", "21", "20", "371", "531", "755", "851", "433", "978", "991", "400", "800", "95", "112",
+             "179", "3", "5", "138", "1380")
+    out = []
+    for _ in range(n):
+        area, number = rng.choice(areas), str(rng.randrange(10 ** rng.choice((6, 7, 8, 9))))
+        prefix = rng.choice(("", "0", "+86", "0086", "86", "+86 0", "(0", " 0"))
+        fmt = rng.choice(("{p}{a}{n}", "{p}{a}-{n}", "{p}{a} {n}", "({p}{a}) {n}", "{p}{a}.{n}"))
+        tail = rng.choice(("", "", " 转 12", "转123", " ext 5", "ext.7", "#9", " EXT 3", " x 2", "# "))
+        out.append(fmt.format(p=prefix, a=area, n=number) + tail)
+    return out
 
 
 def generated_numbers(per_prefix: int = 6, seed: int = 7) -> list[str]:
@@ -71,11 +91,22 @@ def test_fast_path_agrees_with_the_authority_on_every_value_it_takes() -> None:
 
 
 def test_fast_path_leaves_other_shapes_to_the_authority() -> None:
-    assert fast_path(list(OTHER)) == {}  # landlines, extensions, full-width digits, junk
+    assert fast_path(list(OTHER)) == {}  # service and foreign numbers, mobiles with extensions, junk
     plain = [v for v in generated_numbers() if v not in OTHER]
     mobiles = [v for v in plain if (p := normalize_phone(v)) is not None and p.kind == "mobile"]
     missed = set(mobiles) - set(fast_path(mobiles))
     assert not missed, sorted(missed)[:5]  # every plain-shaped mobile the authority accepts is taken
+
+
+def test_landline_fast_path_agrees_with_the_authority() -> None:
+    values = generated_landlines()
+    taken = fast_path(values + list(LANDLINES))
+    assert set(LANDLINES) <= set(taken)
+    landlines = [v for v in values if (p := normalize_phone(v)) is not None and p.kind == "landline"]
+    assert len([v for v in landlines if v in taken]) > len(landlines) // 3  # the shapes a switch writes
+    for raw, (e164, kind) in taken.items():
+        expected = normalize_phone(raw)
+        assert expected is not None and (expected.e164, expected.kind) == (e164, kind), raw
 
 
 def test_maps_combine_both_paths_into_the_authoritys_answer(tmp_path) -> None:
