@@ -56,10 +56,12 @@ LIST_SIZES = {
     # the knowledge base (api.knowledge): suggestions and search results up to their first's
     # maximum, an article's latest versions, contributions per page
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
+    # a week's scorecards at one scope (api.qa refuses more), the QA sample (first), a review's criteria
+    "scorecards": 2000, "qaSamples": 50, "scores": 7,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments
-AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions", "offerConversions"})
+AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions", "offerConversions", "scorecards"})
 INTERVALS_PER_DAY = 48
 
 

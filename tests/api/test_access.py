@@ -63,6 +63,8 @@ ENTRY_QUERIES = {
     "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
     "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
     "knowledgeContributions": "{ knowledgeContributions { author } }",
+    "scorecards": '{ scorecards(week: "2026-03-30") { kpi } }',
+    "qaSamples": '{ qaSamples(week: "2026-03-30") { callId } }',
 }
 
 
