@@ -129,3 +129,20 @@ def test_the_asset_renders_the_same_report_and_a_bad_month_is_refused(served, ma
     refused = CliRunner(env={"HUB_DATA_DIR": str(served.data_dir)}).invoke(
         app, ["report", "leadership", "--month", "March"])
     assert refused.exit_code == 2 and "month='March': must be YYYY-MM, e.g. 2026-03" in refused.output
+
+
+@pytest.mark.slow
+def test_the_demo_build_renders_the_latest_complete_months_report(built_demo):
+    """`hub build` runs the asset after the publish: the demo's report holds its marts' figures."""
+    [pdf] = sorted((built_demo / "reports" / "leadership").glob("leadership-*.pdf"))
+    month = pdf.stem.removeprefix("leadership-")
+    with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as con:
+        first, last = con.execute(f"""select min(call_date), max(call_date) from marts.fct_queue_days
+            where strftime(call_date, '%Y-%m') = '{month}'""").fetchone()
+        offered, level = con.execute(f"""select sum(offered_calls),
+            sum(answered_within_service_level_calls) / sum(service_level_base_calls)
+            from marts.fct_queue_days where call_date between '{first}' and '{last}'""").fetchone()
+        latest = con.execute("select max(call_date) from marts.fct_queue_days").fetchone()[0]
+    assert (last.month, last.day) == (latest.month, latest.day) or last < latest.replace(day=1)
+    pages, text = _text(pdf)
+    assert pages >= 2 and f"Offered calls: {offered:,} " in text and f"service_level {level:.1%} " in text
