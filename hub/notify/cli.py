@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from hub import vocabulary as v
-from hub.notify import store
-from hub.notify.deliver import DeliveryConfig, deliver as run_delivery
 from hub.settings import get_settings
 
 app = typer.Typer(help="Alerts pushed to subscribers by webhook and e-mail (docs/notify.md).", no_args_is_help=True)
@@ -36,6 +34,8 @@ def subscribe(
     scope_id: str | None = typer.Option(None, help="kpi_breach: only this agent, team or site"),
 ) -> None:
     """Subscribe to field alerts or KPI breaches; prints the subscription id."""
+    from hub.notify import store
+
     engine = store.ops_engine(get_settings().ops_url)
     try:
         subscription_id = store.subscribe(engine, subscriber=subscriber, topic=topic, channel=channel,
@@ -50,6 +50,8 @@ def subscribe(
 @app.command("list")
 def list_subscriptions(all_: bool = typer.Option(False, "--all", help="cancelled ones too")) -> None:
     """The subscriptions, one a line (e-mail addresses masked)."""
+    from hub.notify import store
+
     for s in store.subscriptions(store.ops_engine(get_settings().ops_url), active_only=not all_):
         filters = {k: s[k] for k in ("model_code", "component", "min_severity", "kpi_name", "scope_level", "scope_id")
                    if s[k] is not None}
@@ -61,6 +63,8 @@ def list_subscriptions(all_: bool = typer.Option(False, "--all", help="cancelled
 @app.command()
 def cancel(subscription_id: str) -> None:
     """Stop a subscription (its delivery log is kept)."""
+    from hub.notify import store
+
     if not store.cancel(store.ops_engine(get_settings().ops_url), subscription_id):
         typer.echo(f"no active subscription {subscription_id}", err=True)
         raise typer.Exit(code=1)
@@ -70,6 +74,7 @@ def cancel(subscription_id: str) -> None:
 @app.command()
 def deliver() -> None:
     """Queue what the served alerts and scorecards match, once per subscription, and send what is due."""
+    from hub.notify.deliver import DeliveryConfig, deliver as run_delivery
     from hub.privacy.live import serving_engine
 
     settings = get_settings()
@@ -90,6 +95,8 @@ def log(
     attempts: bool = typer.Option(False, "--attempts", help="each attempt too"),
 ) -> None:
     """The delivery log, newest first: delivery, subscription, status, attempts, last error, alert."""
+    from hub.notify import store
+
     for d in store.deliveries(store.ops_engine(get_settings().ops_url), subscription, status, limit):
         typer.echo(f"{d['delivery_id']} {d['subscription_id']} {d['status']} attempts={d['attempts']} "
                    f"queued={d['queued_at']} delivered={d['delivered_at'] or '-'} error={d['last_error'] or '-'} "
