@@ -12,7 +12,8 @@ SQLAlchemy only matter to the commands that deliver or read the store.
 
 from importlib import import_module
 
-_NAMES = {"DeliveryConfig": "deliver", "Summary": "deliver", "deliver": "deliver", "InvalidSubscription": "store",
+# `deliver` itself lives in hub.notify.deliver (a module of that name would shadow it here)
+_NAMES = {"DeliveryConfig": "deliver", "Summary": "deliver", "InvalidSubscription": "store",
           "cancel": "store", "deliveries": "store", "subscribe": "store", "subscriptions": "store"}
 __all__ = sorted(_NAMES)
 

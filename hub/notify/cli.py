@@ -98,7 +98,8 @@ def log(
     from hub.notify import store
 
     for d in store.deliveries(store.ops_engine(get_settings().ops_url), subscription, status, limit):
-        typer.echo(f"{d['delivery_id']} {d['subscription_id']} {d['status']} attempts={d['attempts']} "
+        due = f" next={d['next_attempt_at']}" if d["status"] in ("pending", "retrying") else ""
+        typer.echo(f"{d['delivery_id']} {d['subscription_id']} {d['status']} attempts={d['attempts']}{due} "
                    f"queued={d['queued_at']} delivered={d['delivered_at'] or '-'} error={d['last_error'] or '-'} "
                    f"{d['alert_key']}")
         if attempts:

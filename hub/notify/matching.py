@@ -3,9 +3,10 @@
 - field_alert: every field alert not closed (new, growing, stable) of the subscription's
   model and component, at or above its least severity. Keyed by the alert id: an alert is
   pushed once, when it first matches.
-- kpi_breach: the scorecard rows of the latest served week that miss their target, at the
-  subscription's scope (site unless it says), for its KPI and scope id if it names them.
-  Keyed by scope, week and KPI: a breach is pushed once per week.
+- kpi_breach: the scorecard rows of the latest complete served week (its Sunday is on or
+  before the latest served call day: a week still running would be judged on its first days)
+  that miss their target, at the subscription's scope (site unless it says), for its KPI and
+  scope id if it names them. Keyed by scope, week and KPI: a breach is pushed once.
 
 Field alerts carry vehicles' counts and statistics only, scorecards agents', teams' and
 sites' counts: no customer reaches a message."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +26,8 @@ _FIELD_ALERTS = sa.text("""select alert_id, alert_level, model_code, component, 
         opened_date, last_signal_date, rate_ratio, observed_failures, expected_failures, affected_vehicle_count,
         work_order_count
     from field_alerts where alert_state <> 'closed' order by opened_date, alert_id""")
-_LATEST_WEEK = sa.text("select max(week_start_date) as week from scorecards")
+_WEEKS = sa.text("select distinct week_start_date from scorecards")
+_LAST_CALL_DAY = sa.text("select max(call_date) from queue_days")
 _BREACHES = sa.text("""select scope_level, scope_id, week_start_date, kpi_name, numerator, denominator, kpi_value,
         target_value, previous_kpi_value, trend
     from scorecards where week_start_date = :week and is_target_met = :missed
@@ -46,8 +49,21 @@ def field_alerts(con: sa.Connection) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in con.execute(_FIELD_ALERTS)]
 
 
+def _date(value: Any) -> date | None:
+    return value if value is None or isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def latest_complete_week(con: sa.Connection) -> date | None:
+    last_day = _date(con.execute(_LAST_CALL_DAY).scalar())
+    if last_day is None:
+        return None
+    weeks = [_date(w) for w in con.execute(_WEEKS).scalars()]
+    complete = [w for w in weeks if w is not None and w + timedelta(days=6) <= last_day]
+    return max(complete, default=None)
+
+
 def breaches(con: sa.Connection) -> list[dict[str, Any]]:
-    week = con.execute(_LATEST_WEEK).scalar()
+    week = latest_complete_week(con)
     if week is None:
         return []
     return [dict(row._mapping) for row in con.execute(_BREACHES, {"week": week, "missed": False})]

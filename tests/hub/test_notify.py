@@ -5,6 +5,7 @@ sockets, nothing mocked), retries with backoff, the delivery log, once per subsc
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -62,9 +63,11 @@ def test_webhook_and_email_are_delivered_after_retries_logged_and_only_once(hub,
         assert "CU1" not in str(hook.received)
         [(sender, to, message)] = mailbox.messages
         assert (sender, to) == ("cs-hub@localhost", ["li.lei@example.com"])
-        assert " ".join(message["Subject"].split()) == ("[cs-hub] qa_score of team service-1 missed its target in the week of "
-                                      "2026-03-30: 0.8 against 0.85")
-        assert '"scope_id": "service-1"' in message.get_payload()
+        # the latest complete week: the data ends on Tuesday 2026-03-31, so the week of 03-30 runs on
+        assert " ".join(message["Subject"].split()) == (
+            "[cs-hub] answered_service_level of team service-1 missed its target in the week of 2026-03-23: "
+            "0.7 against 0.8")
+        assert '"scope_id": "service-1"' in message.get_payload() and "2026-03-30" not in message.get_payload()
 
         log = hub("log", "--attempts")
         assert log.count(" delivered attempts=") == 2 and "li.lei" not in log
@@ -84,8 +87,11 @@ def test_an_unreachable_receiver_is_retried_on_later_runs_then_failed_and_a_refu
     dead = f"http://127.0.0.1:{free_port()}/hook"
     hub("subscribe", "--subscriber", "rnd", "--topic", "field_alert", "--channel", "webhook", "--address", dead)
     assert hub("deliver") == "queued 1, delivered 0, retrying 1, failed 0 (3 attempts)\n"
-    # the next attempt waits for the backoff (0.01 s x 2^3): a run before it sends nothing
-    assert hub("deliver") == "queued 0, delivered 0, retrying 0, failed 0 (0 attempts)\n"
+    # the next attempt waits for the backoff after the third: 0.01 s x 2^3, on a later run
+    retrying = hub("log", "--attempts")
+    due = datetime.fromisoformat(retrying.split(" next=")[1].split()[0])
+    third = datetime.fromisoformat(retrying.splitlines()[-1].split()[2])
+    assert "retrying attempts=3" in retrying and due - third == timedelta(milliseconds=80)
     time.sleep(0.2)
     assert hub("deliver") == "queued 0, delivered 0, retrying 0, failed 1 (1 attempts)\n"
     failed = hub("log", "--status", "failed", "--attempts")

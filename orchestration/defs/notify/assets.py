@@ -6,7 +6,7 @@ serve, and a build that fails its quality gate pushes nothing."""
 
 import dagster as dg
 
-from hub.notify import DeliveryConfig, deliver
+from hub.notify.deliver import DeliveryConfig, deliver
 from hub.privacy.live import serving_engine
 from orchestration.lib.resources import HubResource
 
