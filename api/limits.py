@@ -58,6 +58,8 @@ LIST_SIZES = {
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
     # a week's scorecards at one scope (api.qa refuses more), the QA sample (first), a review's criteria
     "scorecards": 2000, "qaSamples": 50, "scores": 7,
+    # the pushed alerts' delivery log (first) and each delivery's latest attempts (api.notify slices)
+    "alertDeliveries": 20, "attemptLog": 10,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

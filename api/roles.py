@@ -89,9 +89,9 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
                        **_SERVICE_NOTICE},
     "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
                                                                       "knowledgeContributions", "scorecards",
-                                                                      "qaSamples"},
+                                                                      "qaSamples", "alertDeliveries"},
               **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL, **_SCORECARDS,
-              **_QA_SAMPLES,
+              **_QA_SAMPLES, "AlertDelivery": ALL, "AlertDeliveryAttempt": ALL,
               "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
@@ -207,6 +207,8 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     # scorecards and QA samples name agents, teams and sites (employees), no customer
     ("scorecards", "week"), ("scorecards", "scope"), ("scorecards", "scopeId"), ("scorecards", "kpi"),
     ("qaSamples", "week"), ("qaSamples", "agent"), ("qaSamples", "reviewed"), ("qaSamples", "first"),
+    # the pushed alerts' delivery log: subscription ids and states, no person
+    ("alertDeliveries", "subscriptionId"), ("alertDeliveries", "status"), ("alertDeliveries", "first"),
 })
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, knowledge, kpis, marketing, phone, privacy, qa, query, service, similar_case, vehicle,
-    writeback,
+    customer, field_alert, knowledge, kpis, marketing, notify, phone, privacy, qa, query, service, similar_case,
+    vehicle, writeback,
 )
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
@@ -17,5 +17,6 @@ RESOLVERS |= service.RESOLVERS
 RESOLVERS |= privacy.RESOLVERS
 RESOLVERS |= qa.RESOLVERS
 RESOLVERS |= knowledge.RESOLVERS
+RESOLVERS |= notify.RESOLVERS
 
 __all__ = ["RESOLVERS"]

@@ -65,6 +65,7 @@ ENTRY_QUERIES = {
     "knowledgeContributions": "{ knowledgeContributions { author } }",
     "scorecards": '{ scorecards(week: "2026-03-30") { kpi } }',
     "qaSamples": '{ qaSamples(week: "2026-03-30") { callId } }',
+    "alertDeliveries": "{ alertDeliveries { deliveryId } }",
 }
 
 
