@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from hub.settings import Settings, get_settings
+from models.field_alerts.report_cli import app as report_app
 from orchestration.lib.publish import publish
 from tests.publish.marts import make_warehouse
 
@@ -66,10 +67,7 @@ def march(served, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("reports")
     env = {"HUB_DATA_DIR": str(served.data_dir)}
     get_settings.cache_clear()
-    from hub.cli import app, _register_plugins
-
-    _register_plugins(["report"])
-    result = CliRunner(env=env).invoke(app, ["report", "leadership", "--out", str(out)])
+    result = CliRunner(env=env).invoke(report_app, ["leadership", "--out", str(out)])  # `hub report leadership`
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert result.output.startswith("leadership report 2026-03: ")  # the latest complete month served
@@ -124,10 +122,7 @@ def test_the_asset_renders_the_same_report_and_a_bad_month_is_refused(served, ma
     metadata = result.get_asset_materialization_events()[0].materialization.metadata
     assert metadata["month"].value == "2026-03"
     assert _text(metadata["pdf"].value)[1].split("build ")[1:] == march.split("build ")[1:]
-    from hub.cli import app
-
-    refused = CliRunner(env={"HUB_DATA_DIR": str(served.data_dir)}).invoke(
-        app, ["report", "leadership", "--month", "March"])
+    refused = CliRunner(env={"HUB_DATA_DIR": str(served.data_dir)}).invoke(report_app, ["leadership", "--month", "March"])
     assert refused.exit_code == 2 and "month='March': must be YYYY-MM, e.g. 2026-03" in refused.output
 
 
