@@ -60,10 +60,14 @@ LIST_SIZES = {
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
     # a customer's identity history and the overrides in force (first)
     "identityHistory": 20, "identityOverrides": 100,
+    # a week's scorecards at one scope (api.qa refuses more), the QA sample (first), a review's criteria
+    "scorecards": 2000, "qaSamples": 50, "scores": 7,
+    # the pushed alerts' delivery log (first) and each delivery's latest attempts (api.notify slices)
+    "alertDeliveries": 20, "attemptLog": 10,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments
-AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions", "offerConversions"})
+AGGREGATE_LISTS = frozenset({"kpis", "intervals", "series", "batches", "regions", "offerConversions", "scorecards"})
 INTERVALS_PER_DAY = 48
 
 

@@ -59,6 +59,9 @@ _WRITE_BACK = {"Mutation": frozenset({"recordContact", "openWorkOrder", "advance
 # the audit log (docs/privacy.md "Reading the audit log")
 # QA reviews of the week's sampled calls (docs/contact_center.md "QA sampling")
 _QA_REVIEW = {"Mutation": frozenset({"recordQaReview"}), "WriteBackResult": ALL}
+# scorecards per agent, team and site (aggregates: executives too) and the week's QA sample
+_SCORECARDS = {"ScorecardRow": ALL, "Ratio": ALL}
+_QA_SAMPLES = {"QaSample": ALL, "QaScore": ALL}
 _AUDIT = {"AuditConnection": ALL, "AuditEdge": ALL, "AuditEntry": ALL, "PageInfo": ALL}
 # consent-aware cross-sell lists (api/marketing.py): the marketer's own types
 _MARKETING = {"CrossSellConnection": ALL, "CrossSellEdge": ALL, "CrossSellRow": ALL,
@@ -83,13 +86,24 @@ RESTRICTED: Mapping[tuple[str, str], frozenset[str]] = {
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
 _KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
+# a field alert without the failures behind it (affected VINs, work orders, fault texts)
+_FIELD_ALERT_SUMMARY = {
+    "FieldAlert": frozenset({
+        "id", "level", "modelCode", "component", "buildBatch", "state", "severity", "openedDate", "lastSignalDate",
+        "closedDate", "asOfDate", "windowDays", "observedFailures", "expectedFailures", "rateRatio", "peakRateRatio",
+        "pValue", "qValue", "failuresSinceOpened", "affectedVehicleCount", "affectedBatchCount",
+        "affectedRegionCount", "workOrderCount", "callCount", "series", "batches", "regions"}),
+    "FieldAlertDay": ALL, "FieldCount": ALL,
+}
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
                        **_SERVICE_NOTICE},
     "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
-                                                                      "knowledgeContributions", "identityOverrides"},
+                                                                      "knowledgeContributions", "identityOverrides",
+                                                                      "scorecards", "qaSamples", "alertDeliveries"},
               **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL, **_STEWARDSHIP,
+              **_SCORECARDS, **_QA_SAMPLES, "AlertDelivery": ALL, "AlertDeliveryAttempt": ALL,
               "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"] | _STEWARD_WRITE},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
@@ -128,9 +142,12 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
         "KnowledgeContribution": ALL,
     },
     # aggregates only: no individual customer
-    "executive": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS},
+    # field alerts too: their statistics, series and counts, not the failures behind them (VINs)
+    "executive": {"Query": _KPI_FIELDS | {"servingBuild", "scorecards", "fieldAlerts", "fieldAlert"}, "Build": ALL,
+                  **_KPIS, **_SCORECARDS, **_FIELD_ALERT_SUMMARY},
     # contact-centre supervisors: aggregates like an executive, and the QA reviews of their agents' calls
-    "supervisor": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS, **_QA_REVIEW},
+    "supervisor": {"Query": _KPI_FIELDS | {"servingBuild", "scorecards", "qaSamples"}, "Build": ALL, **_KPIS,
+                   **_QA_REVIEW, **_SCORECARDS, **_QA_SAMPLES},
 }
 # Types no role reads (none today); every SDL type is in a role's VISIBLE or here (a test checks).
 CLOSED_TYPES: frozenset[str] = frozenset()
@@ -216,6 +233,11 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("salesLeads", "after"), ("recordLeadStatus", "idempotencyKey"), ("recordLeadStatus", "input"),
     # an override names two CRM record ids (not identifiers) and says why: stewards' and admins'
     ("setIdentityOverride", "idempotencyKey"), ("setIdentityOverride", "input"), ("identityOverrides", "first"),
+    # scorecards and QA samples name agents, teams and sites (employees), no customer
+    ("scorecards", "week"), ("scorecards", "scope"), ("scorecards", "scopeId"), ("scorecards", "kpi"),
+    ("qaSamples", "week"), ("qaSamples", "agent"), ("qaSamples", "reviewed"), ("qaSamples", "first"),
+    # the pushed alerts' delivery log: subscription ids and states, no person
+    ("alertDeliveries", "subscriptionId"), ("alertDeliveries", "status"), ("alertDeliveries", "first"),
 })
 
 

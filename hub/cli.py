@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from hub import audit_cli
+from hub.notify import cli as notify_cli
 from hub.calendar import TIMEZONE
 from hub.settings import get_settings
 
@@ -74,6 +75,7 @@ def kpis(
 
 
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(notify_cli.app, name="notify")
 
 
 def _broken_plugin(name: str, error: Exception):

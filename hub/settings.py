@@ -116,6 +116,16 @@ class Settings(BaseSettings):
     # executes every one (bench/api.py measures both)
     api_compiled: bool = True
 
+    # Pushed alerts (docs/notify.md): the SMTP server e-mails go through, the sender, and the
+    # retries: attempts per delivery run, attempts in all, the first wait (doubling each time)
+    notify_smtp_host: str = "localhost"
+    notify_smtp_port: int = Field(default=25, ge=1, le=65535)
+    notify_mail_from: str = "cs-hub@localhost"
+    notify_attempts_per_run: int = Field(default=3, ge=1)
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_backoff_seconds: float = Field(default=2.0, ge=0)
+    notify_timeout_seconds: float = Field(default=10.0, gt=0)
+
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
         self.api_rate_limits = {**DEFAULT_RATE_LIMITS, **self.api_rate_limits}

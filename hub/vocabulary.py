@@ -56,6 +56,15 @@ CONTACT_DISPOSITIONS = (
 SURVEY_TYPES = ("csat", "callback")
 OFFER_RESPONSES = ("accepted", "declined", "not_now")
 
+# ---------------------------------------------------------------- pushed alerts (hub.notify)
+# a field alert's severity, least first (models.field_alerts.detection.severity decides it)
+ALERT_SEVERITIES = ("low", "medium", "high")
+# what a subscriber is told about, and how (docs/notify.md)
+NOTIFY_TOPICS = ("field_alert", "kpi_breach")
+NOTIFY_CHANNELS = ("webhook", "email")
+# a scorecard's scope (fct_scorecards.scope_level)
+SCORECARD_SCOPES = ("agent", "team", "site")
+
 # ---------------------------------------------------------------- work orders and vehicles
 WORK_ORDER_CATEGORIES = ("consultation", "complaint", "repair", "rescue")
 PRIORITIES = ("P1", "P2", "P3", "P4")

@@ -17,6 +17,10 @@ from orchestration.defs.ingestion.sensors import landing_files
 from orchestration.defs.ingestion.ops_sensor import ops_writebacks
 from orchestration.defs.models.assets import assets as model_assets, model_retrain, weekly_model_retrain
 from orchestration.defs.models.forecast.assets import assets as forecast_assets
+from orchestration.defs.notify.assets import assets as notify_assets
+from orchestration.defs.leadership.assets import (
+    assets as leadership_assets, leadership_report_job, monthly_leadership_report,
+)
 from orchestration.defs.pipeline.jobs import hub_build
 from orchestration.defs.publish.assets import assets as publish_assets
 from orchestration.defs.pipeline.schedules import schedules
@@ -40,11 +44,11 @@ scored = [cs_hub_dbt_scored] if cs_hub_dbt_scored.keys else []
 defs = dg.Definitions(
     assets=[
         *ingestion_assets, *identity_assets, cs_hub_dbt, *model_assets, *forecast_assets, *scored, *publish_assets,
-        *field_quality_assets,
+        *field_quality_assets, *notify_assets, *leadership_assets,
     ],
     asset_checks=checks,
-    jobs=[hub_build, model_retrain, retention_job],
-    schedules=[*schedules, weekly_model_retrain, daily_retention],
+    jobs=[hub_build, model_retrain, retention_job, leadership_report_job],
+    schedules=[*schedules, weekly_model_retrain, daily_retention, monthly_leadership_report],
     sensors=[landing_files, ops_writebacks],
     resources={
         "hub": hub,

@@ -111,7 +111,26 @@ DATASETS = {
     "arrival_profile": (None, {
         "queue_name": "STRING", "weekday": "INTEGER", "half_hour_of_day": "INTEGER", "offered_calls": "INTEGER",
         "observed_days": "INTEGER",
-    }, None, {**kpi_metrics("arrivals_per_day")}),
+    }, None, {
+        **kpi_metrics("arrivals_per_day"),
+        # every queue's calls in a weekday's half hour per day: observed_days counts the days of
+        # that weekday the export covers, the same for every queue (fct_arrival_profile), so
+        # the queues' calls are summed and divided once
+        "arrivals_per_day_all_queues": ("SUM(offered_calls) * 1.0 / NULLIF(MAX(observed_days), 0)", ".1f"),
+    }),
+    # the week's QA sample (fct_qa_samples): agents and calls, no customer
+    "qa_samples": (
+        "SELECT agent_id, week_start_date, queue_name, sample_reason, sample_rank, required_reviews, "
+        "CASE WHEN is_reviewed THEN 1 ELSE 0 END AS is_reviewed, qa_points, qa_possible_points FROM qa_samples", {
+            "agent_id": "STRING", "week_start_date": "DATE", "queue_name": "STRING", "sample_reason": "STRING",
+            "sample_rank": "INTEGER", "required_reviews": "INTEGER", "is_reviewed": "INTEGER",
+            "qa_points": "INTEGER", "qa_possible_points": "INTEGER",
+        }, "week_start_date", {
+            "sampled_calls": ("COUNT(*)", ",d"),
+            "reviewed_calls": ("SUM(is_reviewed)", ",d"),
+            "agents": ("COUNT(DISTINCT agent_id)", ",d"),
+            **kpi_metrics("qa_score"),
+        }),
     "abandonment_days": (None, {
         "call_date": "DATE", "queue_name": "STRING", "ivr_path": "STRING", "wait_band": "STRING",
         "offered_calls": "INTEGER", "abandoned_calls": "INTEGER", "counted_abandoned_calls": "INTEGER",
@@ -208,26 +227,34 @@ DATASETS = {
 }
 
 
-def big_number(title: str, dataset: str, metric: str) -> dict:
+def where(column: str, value: str) -> dict:
+    """An adhoc filter column = value (a chart over one scope level of the scorecards)."""
+    return {"clause": "WHERE", "subject": column, "operator": "==", "comparator": value,
+            "expressionType": "SIMPLE"}
+
+
+def big_number(title: str, dataset: str, metric: str, filters: list[dict] | None = None) -> dict:
     return {"title": title, "dataset": dataset, "viz_type": "big_number_total",
-            "params": {"metric": metric, "adhoc_filters": [], "header_font_size": 0.4,
+            "params": {"metric": metric, "adhoc_filters": filters or [], "header_font_size": 0.4,
                        "subheader_font_size": 0.15, "y_axis_format": DATASETS[dataset][3][metric][1]}}
 
 
-def daily_line(title: str, dataset: str, metrics: list[str], groupby: list[str] | None = None) -> dict:
+def daily_line(title: str, dataset: str, metrics: list[str], groupby: list[str] | None = None,
+               filters: list[dict] | None = None) -> dict:
     time_column = DATASETS[dataset][2]
     return {"title": title, "dataset": dataset, "viz_type": "echarts_timeseries_line",
             "params": {"x_axis": time_column, "time_grain_sqla": "P1D", "metrics": metrics, "groupby": groupby or [],
                        "adhoc_filters": [{"clause": "WHERE", "subject": time_column, "operator": "TEMPORAL_RANGE",
-                                          "comparator": "No filter", "expressionType": "SIMPLE"}],
+                                          "comparator": "No filter", "expressionType": "SIMPLE"},
+                                         *(filters or [])],
                        "row_limit": 10000, "show_legend": True, "rich_tooltip": True,
                        "y_axis_format": DATASETS[dataset][3][metrics[0]][1], "x_axis_time_format": "smart_date"}}
 
 
-def table(title: str, dataset: str, groupby: list[str], metrics: list[str]) -> dict:
+def table(title: str, dataset: str, groupby: list[str], metrics: list[str], filters: list[dict] | None = None) -> dict:
     return {"title": title, "dataset": dataset, "viz_type": "table",
             "params": {"query_mode": "aggregate", "groupby": groupby, "metrics": metrics, "all_columns": [],
-                       "percent_metrics": [], "adhoc_filters": [], "row_limit": 1000, "order_desc": True,
+                       "percent_metrics": [], "adhoc_filters": filters or [], "row_limit": 1000, "order_desc": True,
                        "server_pagination": False, "include_search": False, "show_cell_bars": False}}
 
 
@@ -236,6 +263,22 @@ def pie(title: str, dataset: str, groupby: str, metric: str) -> dict:
             "params": {"groupby": [groupby], "metric": metric, "adhoc_filters": [], "row_limit": 100,
                        "show_labels": True, "show_legend": True, "label_type": "key_percent"}}
 
+
+def heatmap(title: str, dataset: str, x_axis: str, y_axis: str, metric: str) -> dict:
+    """ECharts heatmap (heatmap_v2): x_axis across, one column (groupby) down, colour by metric."""
+    return {"title": title, "dataset": dataset, "viz_type": "heatmap_v2",
+            "params": {"x_axis": x_axis, "groupby": y_axis, "metric": metric, "adhoc_filters": [],
+                       "row_limit": 10000, "normalize_across": "heatmap", "linear_color_scheme": "blue_white_yellow",
+                       "sort_x_axis": "alpha_asc", "sort_y_axis": "alpha_asc", "legend_type": "continuous",
+                       "show_legend": True, "show_values": False, "show_percentage": False,
+                       "xscale_interval": -1, "yscale_interval": -1, "x_axis_label_rotation": 0,
+                       "left_margin": "auto", "bottom_margin": "auto", "value_bounds": [None, None],
+                       "border_width": 0, "border_color": {"r": 0, "g": 0, "b": 0, "a": 1},
+                       "y_axis_format": DATASETS[dataset][3][metric][1]}}
+
+
+_SCORECARD_METRICS = list(_registry().SCORECARD)
+_SITES, _TEAMS = [where("scope_level", "site")], [where("scope_level", "team")]
 
 DASHBOARDS = {
     "executive-overview": ("Executive overview", [
@@ -251,6 +294,28 @@ DASHBOARDS = {
                     ["required_agent_hours", "scheduled_agent_hours", "answering_agent_hours"]),
          table("KPIs by queue", "queue_days", ["queue_name"],
                ["offered", "service_level", "abandon_rate", "average_speed_of_answer_seconds", "average_handle_seconds", "first_contact_resolution", "csat"])],
+    ]),
+    # scorecards per team and site against target, and the QA sample (docs/contact_center.md "Scorecards")
+    "scorecards-qa": ("Scorecards and QA", [
+        [big_number("Service level of answered calls (sites)", "scorecard_weeks", "answered_service_level", _SITES),
+         big_number("QA coverage (sites)", "scorecard_weeks", "qa_coverage", _SITES),
+         big_number("Calls sampled for QA", "qa_samples", "sampled_calls")],
+        [table("Team scorecards", "scorecard_weeks", ["scope_id"], _SCORECARD_METRICS, _TEAMS),
+         daily_line("Site service level and FCR by week", "scorecard_weeks",
+                    ["answered_service_level", "first_contact_resolution_closed"], filters=_SITES)],
+        [table("QA sample by reason", "qa_samples", ["sample_reason"], ["agents", "sampled_calls", "reviewed_calls"]),
+         table("QA sample by queue", "qa_samples", ["queue_name"], ["agents", "sampled_calls", "reviewed_calls",
+                                                                    "qa_score"])],
+    ]),
+    # when calls arrive and why they are lost (docs/contact_center.md "Operations measures")
+    "peaks-abandonment": ("Peaks and abandonment", [
+        [heatmap("Calls per day by weekday and half hour (all queues)", "arrival_profile", "half_hour_of_day",
+                 "weekday", "arrivals_per_day_all_queues")],
+        [table("Abandonment by wait band", "abandonment_days", ["wait_band"], ["offered", "abandon_rate"]),
+         table("Abandonment by IVR path", "abandonment_days", ["ivr_path"], ["offered", "abandon_rate"])],
+        [daily_line("IVR containment by day", "ivr_days", ["ivr_containment"]),
+         table("Outbound, callbacks and tier-1 by queue", "queue_operations_days", ["queue_name"],
+               ["outbound_attempts", "outbound_connect_rate", "callback_completion", "tier1_resolution"])],
     ]),
     "work-orders": ("Work orders", [
         [big_number("SLA compliance", "work_order_days", "sla_compliance"),

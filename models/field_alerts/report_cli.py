@@ -34,3 +34,30 @@ def alerts(
     for report in reports:
         typer.echo(f"{report.alert_id}: {report.html_path}" + (f", {report.pdf_path}" if report.pdf_path else ""))
     typer.echo(f"{len(reports)} reports for alerts that signalled since {start} in {folder}")
+
+
+@app.command()
+def leadership(
+    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: the latest month the served calls cover "
+                                                   "to its end)")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder (default: $HUB_DATA_DIR/reports/leadership)")] = None,
+) -> None:
+    """The monthly leadership report (KPIs against targets, trends, top field alerts, staffing) as HTML and PDF."""
+    from hub.privacy.live import serving_engine
+    from models.leadership.report import Month, write_report
+
+    settings = get_settings()
+    try:
+        chosen = Month.parse(month) if month else None
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from None
+    engine = serving_engine(settings.serving_url)
+    try:
+        written = write_report(engine, out or settings.reports_dir / "leadership", chosen)
+    finally:
+        engine.dispose()
+    if written is None:
+        typer.echo("no calls in the serving store (run `hub build` first)")
+        return
+    typer.echo(f"leadership report {written[0].label}: {written[1]}, {written[2]}")

@@ -65,6 +65,9 @@ ENTRY_QUERIES = {
     "knowledgeContributions": "{ knowledgeContributions { author } }",
     "salesLeads": "{ salesLeads { edges { node { leadId } } } }",
     "identityOverrides": "{ identityOverrides { overrideId } }",
+    "scorecards": '{ scorecards(week: "2026-03-30") { kpi } }',
+    "qaSamples": '{ qaSamples(week: "2026-03-30") { callId } }',
+    "alertDeliveries": "{ alertDeliveries { deliveryId } }",
 }
 
 

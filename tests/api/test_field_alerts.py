@@ -46,10 +46,20 @@ def test_rnd_reads_one_alert_with_its_evidence(api):
     assert _data(api(ONE, role="rnd", variables={"id": "FA-nothing"}))["fieldAlert"] is None
 
 
-def test_only_rnd_reads_alerts(api):
-    for role in ("agent", "marketer", "executive"):
+def test_only_rnd_reads_alerts_and_executives_their_summary(api):
+    for role in ("agent", "marketer", "supervisor"):
         response = api(LIST, role=role)
         assert "errors" in response.json(), role
+    listed = api(LIST, role="executive").json()
+    assert listed["data"]["fieldAlerts"] == api(LIST, role="rnd").json()["data"]["fieldAlerts"] != []
+    alert_id = listed["data"]["fieldAlerts"][0]["id"]
+    summary = ONE.replace("failures { vin workOrderId callId faultCode faultDescription failureDate "
+                          "reportedByTelematics }", "")
+    one = api(summary, role="executive", variables={"id": alert_id}).json()
+    assert "errors" not in one and one["data"]["fieldAlert"]["series"], one
+    # the failures behind an alert name vehicles (VINs): R&D's, not an executive's
+    refused = api(ONE, role="executive", variables={"id": alert_id}).json()
+    assert refused["errors"][0]["message"] == "field FieldAlert.failures is not available to role executive"
 
 
 def test_bad_since_names_the_argument(api):

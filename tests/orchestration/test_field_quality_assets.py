@@ -32,3 +32,6 @@ def test_publish_serves_them_and_reports_follow_the_publish(graph):
                  "fct_field_failure_rates_weekly", "fct_similar_case_terms", "fct_driving_behaviour"):
         assert key("marts", mart) in serving.parent_keys, mart
     assert key("serving", "store") in graph.get(key("reports", "field_alerts")).parent_keys
+    # the leadership report and pushed alerts read the served store too (docs/notify.md)
+    assert key("serving", "store") in graph.get(key("reports", "leadership")).parent_keys
+    assert key("serving", "store") in graph.get(key("alerts", "deliveries")).parent_keys

@@ -245,6 +245,32 @@ insert into marts.fct_region_workload values ('华北服务中心', 3, 6, 1, 2, 
 SCHEMA += CONTACT_CENTER_SCHEMA
 ROWS += CONTACT_CENTER_ROWS
 
+# Scorecards and the QA sample of the week of Monday 2026-03-30 (docs/contact_center.md
+# "Scorecards"): team service-1 (agents A1, A2) and agent A1; A1's sample has two calls, one
+# reviewed by SUP01 (greeting 5, resolution 3: 8 of 10 points), A2's one call is not reviewed.
+SCORECARD_ROWS = """
+insert into marts.fct_scorecards values
+    ('team', 'service-1', '2026-03-30', 'answered_service_level', 1, 'service-1', 'service', true, 45, 50, 0.9, 0.8,
+     true, 0.7, 'better'),
+    ('team', 'service-1', '2026-03-30', 'average_handle_seconds', 2, 'service-1', 'service', false, 14400, 48, 300,
+     360, true, 280, 'worse'),
+    ('team', 'service-1', '2026-03-30', 'qa_score', 5, 'service-1', 'service', true, 8, 10, 0.8, 0.85, false,
+     null, null),
+    ('team', 'service-1', '2026-03-23', 'answered_service_level', 1, 'service-1', 'service', true, 35, 50, 0.7, 0.8,
+     false, null, null),
+    ('agent', 'A1', '2026-03-30', 'answered_service_level', 1, 'service-1', 'service', true, 20, 25, 0.8, 0.8,
+     true, null, null),
+    ('site', 'beijing', '2026-03-30', 'csat', 4, '*', '*', true, 0, 0, null, 0.75, null, null, null);
+insert into marts.fct_qa_samples values
+    ('CQA1', 'A1', 'CU1', '2026-03-30', 'service', 'new_agent', 1, 5, true, 'SUP01', 'greeting=5;resolution=3', 8, 10,
+     0.8, '2026-03-30 02:00:00', '2026-03-31 03:00:00'),
+    ('CQA2', 'A1', 'CU2', '2026-03-30', 'service', 'new_agent', 2, 5, false, null, null, null, null, null,
+     '2026-03-31 05:00:00', null),
+    ('CQA3', 'A2', 'CU1', '2026-03-30', 'repair', 'standard', 1, 1, false, null, null, null, null, null,
+     '2026-04-01 06:00:00', null);
+"""
+ROWS += SCORECARD_ROWS
+
 # The marketing loop (docs/marketing.md "Attribution"): offers and their conversions, as
 # fct_offer_conversions holds them. Campaign spring: two sms offers of parts (one converted,
 # 800 CNY) and one phone offer; no campaign: one declined financing offer.
