@@ -6,7 +6,11 @@
 -- cost is the sum of squared component sizes; the guards keep components small (a handful
 -- of records), so at 2M records this stays a few million rows. Records are first linked to
 -- the smallest record of each identifier (a star, not a clique), which keeps the walk short.
-with recursive
+-- Spark's recursive CTEs allow UNION ALL only, which never stops on a cycle: there each
+-- record instead takes the smallest label among itself and its neighbours, round after
+-- round (var identity_label_rounds, unrolled); tests/assert_identity_components_converged
+-- fails the build if a link still joins two components after the last round.
+with {{ 'recursive' if target.type != 'spark' }}
 
 customers as (
     select crm_customer_id, registered_at from {{ ref('stg_crm__customers') }}
@@ -37,6 +41,37 @@ undirected as (
     select to_id, from_id from links
 ),
 
+{%- if target.type == 'spark' %}
+
+-- each node and its neighbours, itself included: one join per round with the last labels
+neighbourhood as (
+    select from_id as node_id, to_id as neighbour_id from undirected
+    union
+    select crm_customer_id, crm_customer_id from customers
+    union
+    select from_id, from_id from undirected
+),
+
+labels_0 as (
+    select distinct node_id, node_id as label from neighbourhood
+),
+{%- for round in range(1, var('identity_label_rounds') + 1) %}
+
+labels_{{ round }} as (
+    select neighbourhood.node_id, min(previous.label) as label
+    from neighbourhood
+    inner join labels_{{ round - 1 }} as previous on previous.node_id = neighbourhood.neighbour_id
+    group by neighbourhood.node_id
+),
+{%- endfor %}
+
+components as (
+    select node_id as crm_customer_id, label as component_id
+    from labels_{{ var('identity_label_rounds') }}
+    where node_id in (select crm_customer_id from customers)
+),
+{%- else %}
+
 walk (crm_customer_id, reached_id) as (
     select crm_customer_id, crm_customer_id from customers
     union
@@ -50,6 +85,7 @@ components as (
     from walk
     group by crm_customer_id
 ),
+{%- endif %}
 
 final as (
     select

@@ -1,0 +1,75 @@
+"""With the Spark engine configured, `hub ingest` also writes each loaded batch as Parquet
+(ingestion/parquet.py, docs/scale-out.md): the same rows and lineage as the raw tables,
+one file per batch, and a re-sent file adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hub.settings import Settings
+from ingestion.parquet import raw_tables
+from tests.conftest import run_hub
+from tests.ingestion.fixtures import hostile
+
+
+def _parquet_rows(con: duckdb.DuckDBPyConnection, root: Path, table: str) -> list[tuple]:
+    return con.execute(f"select * from read_parquet('{root / table}/*.parquet') order by all").fetchall()
+
+
+def _raw_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(f'select * from raw."{table}" order by all').fetchall()
+
+
+@pytest.fixture(scope="module")
+def ingested_with_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("parquet") / "var"
+    hostile.write_landing(data_dir)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HUB_WAREHOUSE_ENGINE", "spark")
+        env.delenv("HUB_RAW_PARQUET_DIR", raising=False)
+        run_hub("ingest", data_dir=data_dir)
+    return data_dir
+
+
+def test_each_batch_is_written_with_its_lineage(ingested_with_parquet: Path) -> None:
+    root = ingested_with_parquet / "raw_parquet"
+    con = duckdb.connect(str(ingested_with_parquet / "warehouse.duckdb"), read_only=True)
+    try:
+        [(batch,)] = con.execute("select batch_id from raw._batches").fetchall()
+        loaded = 0
+        for table in raw_tables():
+            # every table has its (empty) column file, so a reader always finds its shape
+            assert (root / table / "columns.parquet").is_file(), table
+            raw = _raw_rows(con, table)
+            assert _parquet_rows(con, root, table) == raw, table
+            assert (root / table / f"{batch}.parquet").is_file() == bool(raw), table
+            loaded += len(raw)
+        assert loaded > 0
+        columns = [c[0] for c in con.execute(f"select * from read_parquet('{root}/crm__customers/*.parquet') "
+                                             "limit 0").description]
+        assert columns[-4:] == ["_file", "_line", "_batch_id", "_ingested_at"]
+    finally:
+        con.close()
+
+
+def test_a_resent_batch_adds_no_parquet_rows(ingested_with_parquet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = ingested_with_parquet / "raw_parquet"
+    monkeypatch.setenv("HUB_WAREHOUSE_ENGINE", "spark")
+    monkeypatch.delenv("HUB_RAW_PARQUET_DIR", raising=False)
+    run_hub("ingest", data_dir=ingested_with_parquet)  # every file again: nothing new loads
+    con = duckdb.connect(str(ingested_with_parquet / "warehouse.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw._batches").fetchone()[0] == 2
+        for table in raw_tables():
+            assert _parquet_rows(con, root, table) == _raw_rows(con, table), table
+    finally:
+        con.close()
+
+
+def test_parquet_is_written_only_when_configured(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).raw_parquet_root is None  # DuckDB: no copy
+    assert Settings(data_dir=tmp_path, warehouse_engine="spark").raw_parquet_root == tmp_path.resolve() / "raw_parquet"
+    assert Settings(data_dir=tmp_path, raw_parquet_dir=tmp_path / "p").raw_parquet_root == (tmp_path / "p").resolve()
