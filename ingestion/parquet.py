@@ -39,7 +39,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, root: Path, table: str, batch_id
     if rows == 0:
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
+    partial = target.with_name(f".{target.name}.partial")  # hidden: readers of the folder skip it
     con.execute(f"copy (select * from raw.\"{table}\" where _batch_id = ? order by _file, _line) "
                 f"to '{_sql_path(partial)}' (format parquet)", [batch_id])
     partial.replace(target)  # readers see the whole batch file or none of it
@@ -47,8 +47,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, root: Path, table: str, batch_id
 
 
 def write_schemas(con: duckdb.DuckDBPyConnection, root: Path) -> None:
-    """An empty `columns.parquet` (no leading underscore: Spark skips such files) in every raw table's folder: the columns and their types,
-    so an engine reading a table no batch has filled yet still knows its shape."""
+    """An empty `columns.parquet` in every raw table's folder (no leading underscore: Spark
+    skips such files): the columns and their types, so an engine reading a table no batch
+    has filled yet still knows its shape."""
     for table in raw_tables():
         target = root / table / "columns.parquet"
         if target.exists():

@@ -10,7 +10,7 @@ second batch then takes the incremental paths (registry, facts) on PostgreSQL to
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 

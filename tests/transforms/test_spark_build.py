@@ -188,7 +188,7 @@ def mart_differences(spark_build: dict, warehouse: Path) -> dict[str, str]:
             spark_values, duck_values = mart_rows(con, relation, columns), mart_rows(con, f"marts.{mart}", columns)
             if spark_values != duck_values:
                 first = next((i for i, (a, b) in enumerate(zip(spark_values, duck_values)) if a != b), None)
-                detail = f"row {first}: spark {spark_values[first]} duckdb {duck_values[first]}" if first is not None else ""
+                detail = "" if first is None else f"row {first}: {spark_values[first]} != {duck_values[first]}"
                 differences[mart] = f"{len(spark_values)} rows against {len(duck_values)}; {detail}"
     finally:
         con.close()
