@@ -4,12 +4,15 @@ one file per batch, and a re-sent file adds nothing."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from hub.privacy import Identifiers
 from hub.settings import Settings
+from ingestion import erasure as raw_erasure
 from ingestion.parquet import raw_tables
 from tests.conftest import run_hub
 from tests.ingestion.fixtures import hostile
@@ -73,3 +76,24 @@ def test_parquet_is_written_only_when_configured(tmp_path: Path) -> None:
     assert Settings(data_dir=tmp_path).raw_parquet_root is None  # DuckDB: no copy
     assert Settings(data_dir=tmp_path, warehouse_engine="spark").raw_parquet_root == tmp_path.resolve() / "raw_parquet"
     assert Settings(data_dir=tmp_path, raw_parquet_dir=tmp_path / "p").raw_parquet_root == (tmp_path / "p").resolve()
+
+
+def test_an_erasure_rewrites_the_batches_it_changed(ingested_with_parquet: Path, tmp_path: Path) -> None:
+    """What an erasure scrubs from the raw tables is gone from their Parquet copies too."""
+    data_dir = tmp_path / "var"
+    shutil.copytree(ingested_with_parquet, data_dir)
+    settings = Settings(data_dir=data_dir, warehouse_engine="spark")
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        customer, phone = con.execute("select customer_id, phone_e164 from raw.crm__phones "
+                                      "where phone_e164 is not null order by all limit 1").fetchone()
+        ids = Identifiers(customer_ids={customer}, crm_customer_ids={customer}, phones={phone})
+        raw_erasure.erase(con, settings, ids, {customer: "ERASED-1"})
+        root = settings.raw_parquet_root
+        for table in raw_tables():
+            assert _parquet_rows(con, root, table) == _raw_rows(con, table), table
+        phones = con.execute(f"select count(*) from read_parquet('{root}/crm__phones/*.parquet') "
+                             "where phone_e164 = ? or customer_id = ?", [phone, customer]).fetchone()[0]
+        assert phones == 0
+    finally:
+        con.close()
