@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb  # noqa: E402
 
-from ingestion.parquet import export_raw  # noqa: E402
+from ingestion.parquet import export_raw, raw_tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
@@ -37,15 +37,15 @@ LAYERS = ("seed", "staging", "intermediate", "marts", "data test", "unit test")
 
 
 def copy_raw(source: Path, target: Path) -> int:
-    """The raw schema of `source` alone into a new DuckDB file; rows copied."""
+    """The raw tables of `source` (one per contract; not the ledger) alone into a new DuckDB
+    file; rows copied."""
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     try:
         con.execute(f"attach '{source}' as source (read_only)")
         con.execute("create schema raw")
         rows = 0
-        for (table,) in con.execute("select table_name from information_schema.tables "
-                                    "where table_catalog = 'source' and table_schema = 'raw' order by 1").fetchall():
+        for table in raw_tables():
             con.execute(f'create table raw."{table}" as select * from source.raw."{table}"')
             rows += con.execute(f'select count(*) from raw."{table}"').fetchone()[0]
         return rows
@@ -74,8 +74,9 @@ def run_dbt(env: dict[str, str], work_dir: Path, select: list[str]) -> dict:
     target = work_dir / "target"
     full_env = {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(work_dir / "logs"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **env}
-    args = [str(DBT), "build", "--profiles-dir", ".", *(["--select", *select] if select else []),
-            "--exclude", "tag:scored"]
+    # a selection keeps only the tests whose every parent is selected (no test of a model left out)
+    chosen = ["--select", *select, "--indirect-selection", "cautious"] if select else []
+    args = [str(DBT), "build", "--profiles-dir", ".", *chosen, "--exclude", "tag:scored"]
     started = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT / "transforms", env=full_env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
