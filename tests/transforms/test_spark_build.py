@@ -65,8 +65,10 @@ spark.stop()
 
 def write_views(work_dir: Path, views: list[str]) -> Path:
     out = work_dir / "views"
-    subprocess.run([sys.executable, "-c", _WRITE_VIEWS, str(work_dir / "spark"), str(out), *views],
-                   check=True, capture_output=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-c", _WRITE_VIEWS, str(work_dir / "spark"), str(out), *views],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise AssertionError(f"reading the Spark views {views} failed:\n{proc.stderr[-3000:]}")
     return out
 
 
