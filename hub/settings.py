@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     seed: int = 42
 
     warehouse_path: Path | None = None
+    # The engine dbt builds the warehouse on (transforms/profiles.yml reads the same
+    # HUB_WAREHOUSE_ENGINE); on Spark, raw data is the Parquet copy ingestion writes of each
+    # loaded batch under raw_parquet_dir (docs/scale-out.md). Setting raw_parquet_dir alone
+    # writes that copy beside a DuckDB build too.
+    warehouse_engine: Literal["duckdb", "postgres", "spark"] = "duckdb"
+    raw_parquet_dir: Path | None = None
     serving_url: str | None = None
     ops_url: str | None = None
     # Dagster's run, event-log and schedule storage: SQLite files under DAGSTER_HOME unless a
@@ -144,6 +150,13 @@ class Settings(BaseSettings):
         if self.env == "production" and self.id_hash_key.get_secret_value() == DEV_ID_HASH_KEY:
             raise ValueError("HUB_ID_HASH_KEY must be set in production (the development key is public)")
         return self
+
+    @property
+    def raw_parquet_root(self) -> Path | None:
+        """Where ingestion writes each loaded batch as Parquet, or None when it writes none."""
+        if self.raw_parquet_dir is not None:
+            return self.raw_parquet_dir.expanduser().resolve()
+        return self.data_dir / "raw_parquet" if self.warehouse_engine == "spark" else None
 
     @property
     def landing_dir(self) -> Path:

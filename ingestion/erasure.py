@@ -32,6 +32,7 @@ from hub.privacy.scan import pieces
 from hub.settings import Settings
 from ingestion.contracts import ALL_CONTRACTS, Contract, contract
 from ingestion.files import file_hash
+from ingestion.parquet import rewrite_files
 from ingestion.warehouse import field_columns, quote
 
 ERASED_LINE_KEYS = ("customer_id",)
@@ -248,6 +249,12 @@ def erase(con: duckdb.DuckDBPyConnection, settings: Settings, ids: Identifiers, 
     except Exception:
         con.execute("rollback")
         raise
+    if settings.raw_parquet_root is not None:  # the Parquet copies of the changed batches too
+        for c in ALL_CONTRACTS:
+            files = {file for (name, file) in by_file if name == c.name}
+            if files and _table_exists(con, c):
+                counts[f"parquet batches of {c.raw_table}"] = rewrite_files(
+                    con, settings.raw_parquet_root, c.raw_table.split(".", 1)[1], files)
     return counts
 
 

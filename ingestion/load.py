@@ -27,6 +27,7 @@ from ingestion.ledger import FAILED, LOADED, REFUSED, SKIPPED_RESENT, WITH_REJEC
 from ingestion.ledger import known_files, remember_files, write_entries
 from ingestion.normalise import Normaliser
 from ingestion.ops_export import export_events
+from ingestion.parquet import write_loaded_batch
 from ingestion.readers import LineCountError, drop_rows, load_rows
 from ingestion.validate import build_typed, insert_quarantine, raw_select, sql_str
 from ingestion.warehouse import connect, ensure_schema, quote, raw_columns
@@ -67,6 +68,8 @@ def ingest(settings: Settings, sources: tuple[str, ...] | None = None, progress:
                 run.writing = writing
                 result.already_loaded += run.ingest(seen, first, result.files)
                 result.waiting += [f"{source}/{name}" for name in run.waiting]
+        if settings.raw_parquet_root is not None:
+            write_loaded_batch(con, settings.raw_parquet_root, [c for s in sources for c in contracts_for(s)], batch_id)
         t = result.totals()
         con.execute(
             "update raw._batches set finished_at = ?, files = ?, rows_loaded = ?, rows_quarantined = ?, "

@@ -57,6 +57,12 @@ def build(
     log.configure(quiet_libraries=not verbose)
     console = Console(stderr=True)
     settings = get_settings()
+    if settings.warehouse_engine != "duckdb":
+        # the quality gate and publish read the DuckDB warehouse: a Spark or PostgreSQL dbt
+        # build under them would gate and publish a warehouse the build never touched
+        console.print(f"[red]hub build builds on DuckDB only; HUB_WAREHOUSE_ENGINE={settings.warehouse_engine} "
+                      "is built with dbt directly (docs/scale-out.md)[/red]")
+        raise typer.Exit(2)
 
     from orchestration.lib.environment import ensure_dagster_home
 

@@ -121,3 +121,18 @@ def test_build_bench(built_demo: Path, tmp_path: Path) -> None:
     assert re.search(rf"incremental build of one day \(\d{{8}}, [1-9]\d* files\): {NUMBER} s", out), out
     assert re.search(rf"dbt staging\s+{NUMBER} s", out), out
     assert re.search(rf"full dbt step / floor: {NUMBER}x; whole full build / floor: {NUMBER}x", out), out
+
+
+@pytest.mark.scale
+def test_engines_bench(tmp_path: Path) -> None:
+    # the hand-made raw fixture and one staging model: both engines' builds (a JVM for Spark),
+    # the Parquet copy, the per-layer table and the ratio, on a fraction of the work
+    from tests.transforms.raw_fixture import build_fixture_warehouse
+
+    warehouse = build_fixture_warehouse(tmp_path / "fixture.duckdb")
+    out = bench("engines.py", "--warehouse", str(warehouse), "--work-dir", str(tmp_path / "engines"),
+                "--select", "stg_crm__customers")
+    assert re.search(rf"raw rows: {NUMBER} \(copy {NUMBER} s; written as Parquet in {NUMBER} s\)", out), out
+    assert re.search(rf"staging \(node s\)\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}x", out), out
+    assert re.search(rf"peak memory \(MB\)\s+{NUMBER}\s+{NUMBER}", out), out
+    assert re.search(rf"ratio spark/duckdb \(dbt build wall time\): {NUMBER}", out), out

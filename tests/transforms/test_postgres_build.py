@@ -10,7 +10,7 @@ second batch then takes the incremental paths (registry, facts) on PostgreSQL to
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.transforms.conftest import UNSCORED, query, run_dbt
 from tests.transforms.raw_fixture import build_fixture_warehouse, create_raw_schema, insert, merging_batch
-from tests.transforms.test_dbt_build import MARTS
+from tests.transforms.test_dbt_build import MART_KEYS, MARTS
 
 # one worker builds once and runs every test of the module
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres_build")]
@@ -160,30 +160,7 @@ def test_same_unified_customers(postgres_build: dict, built_fixture: Path) -> No
     assert len(resolved) == 11 and len({customer for _, customer in resolved}) == 9  # C1+C2, C7+C8 merged
 
 
-@pytest.mark.parametrize(("mart", "key"), [
-    ("dim_customers", "customer_id"),
-    ("dim_customer_phones", "customer_phone_id"),
-    ("customer_profile", "customer_id"),
-    ("dim_vehicles", "vin"),
-    ("dim_vehicle_ownerships", "ownership_id"),
-    ("fct_calls", "call_id"),
-    ("fct_work_orders", "work_order_id"),
-    ("fct_work_order_stages", "work_order_stage_id"),
-    ("fct_telematics_daily", "vehicle_day_id"),
-    ("fct_purchases", "purchase_id"),
-    ("fct_consents", "consent_id"),
-    ("dim_field_vehicles", "vin"),
-    ("fct_component_failures", "failure_id"),
-    ("fct_failure_exposure_weekly", "cell_week_id"),
-    ("fct_field_failure_rates_weekly", "rate_week_id"),
-    ("fct_driving_behaviour", "vin"),
-    ("fct_queue_intervals", "queue_interval_id"),
-    ("fct_queue_days", "queue_day_id"),
-    ("fct_agent_days", "agent_day_id"),
-    ("fct_work_order_sla", "work_order_id"),
-    ("fct_work_order_days", "work_order_day_id"),
-    ("fct_region_workload", "region_office"),
-])
+@pytest.mark.parametrize(("mart", "key"), MART_KEYS)
 def test_mart_rows_match_duckdb(postgres_build: dict, built_fixture: Path, mart: str, key: str) -> None:
     """Column for column, the same values: the portable SQL means the same on both."""
     statement = f"select * from marts.{mart} order by {key}"

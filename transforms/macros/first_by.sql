@@ -13,3 +13,8 @@
 {% macro duckdb__first_by(value, order_by, last) -%}
     {{ 'arg_max_null' if last else 'arg_min_null' }}({{ value }}, {{ order_by }})
 {%- endmacro %}
+
+{#- Spark's max_by/min_by keep the chosen row's value even when it is NULL. -#}
+{% macro spark__first_by(value, order_by, last) -%}
+    {{ 'max_by' if last else 'min_by' }}({{ value }}, {{ order_by }})
+{%- endmacro %}

@@ -2,7 +2,7 @@
     calls is not 0% service level), double precision on every engine. -#}
 {% macro ratio(numerator, denominator) -%}
     case when ({{ denominator }}) > 0
-        then cast({{ numerator }} as double precision) / ({{ denominator }})
+        then cast({{ numerator }} as {{ type_double() }}) / ({{ denominator }})
     end
 {%- endmacro %}
 

@@ -26,5 +26,5 @@
 {%- endmacro %}
 
 {% macro postgres__round_to(x, digits) -%}
-    cast(round(cast({{ x }} as numeric), {{ digits }}) as double precision)
+    cast(round(cast({{ x }} as numeric), {{ digits }}) as {{ type_double() }})
 {%- endmacro %}

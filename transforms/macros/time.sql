@@ -26,7 +26,7 @@
     would be numeric, and fuel sums then round differently at 3 decimals). Not
     dbt.type_float(): that is FLOAT, single precision on DuckDB. -#}
 {% macro hours_between(start_at, end_at) -%}
-    cast({{ seconds_between(start_at, end_at) }} as double precision) / 3600
+    cast({{ seconds_between(start_at, end_at) }} as {{ type_double() }}) / 3600
 {%- endmacro %}
 
 {#- Start of the 30-minute interval a UTC timestamp falls in (contact-centre intervals).
@@ -41,4 +41,17 @@
 {% macro local_half_hour_of_day(utc_timestamp) -%}
     cast(extract(hour from {{ dbt.dateadd('hour', local_utc_offset_hours(), utc_timestamp) }}) * 2
         + case when extract(minute from {{ utc_timestamp }}) >= 30 then 1 else 0 end as integer)
+{%- endmacro %}
+
+{#- ISO day of the week of a date, 1 = Monday ... 7 = Sunday, as an integer. -#}
+{% macro iso_weekday(a_date) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'cs_hub')(a_date)) }}
+{%- endmacro %}
+
+{% macro default__iso_weekday(a_date) -%}
+    cast(extract(isodow from {{ a_date }}) as integer)
+{%- endmacro %}
+
+{% macro spark__iso_weekday(a_date) -%}
+    cast(extract(dayofweek_iso from {{ a_date }}) as integer)
 {%- endmacro %}

@@ -36,7 +36,7 @@ component_reason_rows as (
 ),
 
 component_reasons as (
-    select component_id, {{ dbt.listagg('edge_reason', "','", 'order by edge_reason') }} as link_reasons
+    select component_id, {{ sorted_listagg('edge_reason', "','") }} as link_reasons
     from component_reason_rows
     group by component_id
 ),

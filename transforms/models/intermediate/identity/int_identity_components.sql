@@ -12,7 +12,12 @@
 -- record of such a pair heads a part, and every other record of the component joins the
 -- part of the nearest of them (fewest links; a tie goes to the smaller CRM id), so each
 -- part stays connected and no part holds a never-linked pair.
-with recursive
+-- Spark's recursive CTEs allow UNION ALL only, which never stops on a cycle: there each
+-- record instead takes the smallest label among itself and its neighbours, round after
+-- round (var identity_label_rounds, unrolled); tests/assert_identity_components_converged
+-- fails the build if a link still joins two components after the last round. The walk
+-- from never-linked records is unrolled the same way there (the fewest hops per record).
+with {{ 'recursive' if target.type != 'spark' }}
 
 customers as (
     select crm_customer_id, registered_at from {{ ref('stg_crm__customers') }}
@@ -43,6 +48,37 @@ undirected as (
     select to_id, from_id from links
 ),
 
+{%- if target.type == 'spark' %}
+
+-- each node and its neighbours, itself included: one join per round with the last labels
+neighbourhood as (
+    select from_id as node_id, to_id as neighbour_id from undirected
+    union
+    select crm_customer_id, crm_customer_id from customers
+    union
+    select from_id, from_id from undirected
+),
+
+labels_0 as (
+    select distinct node_id, node_id as label from neighbourhood
+),
+{%- for round in range(1, var('identity_label_rounds') + 1) %}
+
+labels_{{ round }} as (
+    select neighbourhood.node_id, min(previous.label) as label
+    from neighbourhood
+    inner join labels_{{ round - 1 }} as previous on previous.node_id = neighbourhood.neighbour_id
+    group by neighbourhood.node_id
+),
+{%- endfor %}
+
+linked_components as (
+    select node_id as crm_customer_id, label as component_id
+    from labels_{{ var('identity_label_rounds') }}
+    where node_id in (select crm_customer_id from customers)
+),
+{%- else %}
+
 walk (crm_customer_id, reached_id) as (
     select crm_customer_id, crm_customer_id from customers
     union
@@ -56,6 +92,7 @@ linked_components as (
     from walk
     group by crm_customer_id
 ),
+{%- endif %}
 
 never_pairs as (
     select left_crm_customer_id, right_crm_customer_id
@@ -80,6 +117,29 @@ seeds as (
 
 -- breadth first from each seed, a hop per link; `union` keeps one row per (seed, record,
 -- hops) and the bound ends the walk (components are kept to a few records by the guards)
+{%- if target.type == 'spark' %}
+seed_walk_0 as (
+    select seed_id, seed_id as reached_id, 0 as hops from seeds
+),
+{%- for round in range(1, var('identity_label_rounds') + 1) %}
+
+seed_walk_{{ round }} as (
+    select seed_id, reached_id, min(hops) as hops
+    from (
+        select seed_id, reached_id, hops from seed_walk_{{ round - 1 }}
+        union all
+        select previous.seed_id, undirected.to_id, previous.hops + 1
+        from seed_walk_{{ round - 1 }} as previous
+        inner join undirected on undirected.from_id = previous.reached_id
+    ) as stepped
+    group by seed_id, reached_id
+),
+{%- endfor %}
+
+seed_walk as (
+    select * from seed_walk_{{ var('identity_label_rounds') }}
+),
+{%- else %}
 seed_walk (seed_id, reached_id, hops) as (
     select seed_id, seed_id, 0 from seeds
     union
@@ -88,6 +148,7 @@ seed_walk (seed_id, reached_id, hops) as (
     inner join undirected on undirected.from_id = seed_walk.reached_id
     where seed_walk.hops < {{ var('identity_never_link_max_hops', 30) }}
 ),
+{%- endif %}
 
 nearest_seed as (
     select reached_id as crm_customer_id, seed_id

@@ -13,19 +13,19 @@ days as (
 ),
 
 observed as (
-    select cast(extract(isodow from interval_date) as integer) as weekday, count(*) as observed_days
+    select {{ iso_weekday('interval_date') }} as weekday, count(*) as observed_days
     from days
-    group by cast(extract(isodow from interval_date) as integer)
+    group by {{ iso_weekday('interval_date') }}
 ),
 
 arrivals as (
     select
         queue_name,
-        cast(extract(isodow from interval_date) as integer) as weekday,
+        {{ iso_weekday('interval_date') }} as weekday,
         half_hour_of_day,
         count(*) as offered_calls
     from calls
-    group by queue_name, cast(extract(isodow from interval_date) as integer), half_hour_of_day
+    group by queue_name, {{ iso_weekday('interval_date') }}, half_hour_of_day
 ),
 
 joined as (

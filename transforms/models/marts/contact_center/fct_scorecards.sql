@@ -66,8 +66,8 @@ measured as (
         '{{ name }}' as kpi_name,
         {{ loop.index }} as kpi_position,
         {{ parts[2] }} as is_higher_better,
-        cast({{ parts[0] }} as double precision) as numerator,
-        cast({{ parts[1] }} as double precision) as denominator,
+        cast({{ parts[0] }} as {{ type_double() }}) as numerator,
+        cast({{ parts[1] }} as {{ type_double() }}) as denominator,
         {{ ratio(parts[0], parts[1]) }} as kpi_value,
         {{ target_for("'" ~ name ~ "'", 'scopes.team', 'scopes.queue_name', 'scopes.week_start_date') }} as target_value
     from scopes

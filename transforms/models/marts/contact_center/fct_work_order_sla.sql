@@ -54,11 +54,11 @@ final as (
         work_orders.callback_score >= 4 as is_callback_satisfied,
         work_orders.callback_score,
         -- measures
-        cast(coalesce(stage_hours.created_hours, 0) as double precision) as created_hours,
-        cast(coalesce(stage_hours.dispatched_hours, 0) as double precision) as dispatched_hours,
-        cast(coalesce(stage_hours.accepted_hours, 0) as double precision) as accepted_hours,
-        cast(coalesce(stage_hours.on_site_hours, 0) as double precision) as on_site_hours,
-        cast(coalesce(stage_hours.resolved_to_closed_hours, 0) as double precision) as resolved_to_closed_hours,
+        cast(coalesce(stage_hours.created_hours, 0) as {{ type_double() }}) as created_hours,
+        cast(coalesce(stage_hours.dispatched_hours, 0) as {{ type_double() }}) as dispatched_hours,
+        cast(coalesce(stage_hours.accepted_hours, 0) as {{ type_double() }}) as accepted_hours,
+        cast(coalesce(stage_hours.on_site_hours, 0) as {{ type_double() }}) as on_site_hours,
+        cast(coalesce(stage_hours.resolved_to_closed_hours, 0) as {{ type_double() }}) as resolved_to_closed_hours,
         work_orders.hours_to_resolve,
         {{ ratio('work_orders.hours_to_resolve', 'work_orders.sla_hours') }} as sla_share_used,
         -- dates

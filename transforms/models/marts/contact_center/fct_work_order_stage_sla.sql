@@ -121,7 +121,7 @@ final as (
         end as sla_state,
         -- measures
         timed.target_minutes,
-        cast(timed.elapsed_seconds as double precision) / 60 as elapsed_minutes,
+        cast(timed.elapsed_seconds as {{ type_double() }}) / 60 as elapsed_minutes,
         -- timestamps
         timed.started_at,
         timed.finished_at,

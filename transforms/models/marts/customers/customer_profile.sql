@@ -56,7 +56,7 @@ phone_summary as (
     select
         customer_id,
         count(*) as phone_count,
-        {{ dbt.listagg('phone_masked', "', '", 'order by phone_masked') }} as phones_masked
+        {{ sorted_listagg('phone_masked', "', '") }} as phones_masked
     from phones
     where exclusion_reason is null or exclusion_reason = 'non_personal_label'
     group by customer_id
@@ -66,7 +66,7 @@ vehicle_summary as (
     select
         current_customer_id as customer_id,
         count(*) as vehicle_count,
-        {{ dbt.listagg('vin', "', '", 'order by vin') }} as vins
+        {{ sorted_listagg('vin', "', '") }} as vins
     from vehicles
     group by current_customer_id
 ),

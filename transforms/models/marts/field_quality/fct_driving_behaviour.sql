@@ -54,10 +54,10 @@ rates as (
         totals.*,
         vehicles.model_code,
         vehicles.route_type,
-        cast(totals.harsh_braking_count as double precision) * 100 / totals.km_driven as harsh_braking_per_100km,
-        cast(totals.over_speed_count as double precision) * 100 / totals.km_driven as over_speed_per_100km,
-        cast(totals.overload_count as double precision) * 100 / totals.km_driven as overload_per_100km,
-        cast(totals.fuel_litres as double precision) * 100 / totals.km_driven as fuel_litres_per_100km
+        cast(totals.harsh_braking_count as {{ type_double() }}) * 100 / totals.km_driven as harsh_braking_per_100km,
+        cast(totals.over_speed_count as {{ type_double() }}) * 100 / totals.km_driven as over_speed_per_100km,
+        cast(totals.overload_count as {{ type_double() }}) * 100 / totals.km_driven as overload_per_100km,
+        cast(totals.fuel_litres as {{ type_double() }}) * 100 / totals.km_driven as fuel_litres_per_100km
     from totals
     inner join vehicles on vehicles.vin = totals.vin
     where totals.km_driven >= {{ var('driving_min_km', 200) }}
@@ -101,8 +101,8 @@ final as (
         scored.peer_count,
         -- measures
         scored.active_days,
-        cast(scored.km_driven as double precision) as km_driven,
-        cast(scored.engine_hours as double precision) as engine_hours,
+        cast(scored.km_driven as {{ type_double() }}) as km_driven,
+        cast(scored.engine_hours as {{ type_double() }}) as engine_hours,
         scored.harsh_braking_count,
         scored.over_speed_count,
         scored.overload_count,

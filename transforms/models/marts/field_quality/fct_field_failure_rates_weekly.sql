@@ -32,10 +32,10 @@ final as (
         -- measures
         vehicles_in_service,
         vehicle_days,
-        cast(km_driven as double precision) as km_driven,
+        cast(km_driven as {{ type_double() }}) as km_driven,
         failure_count,
         case when vehicle_days > 0
-            then cast(failure_count as double precision) * 1000 / vehicle_days end as failures_per_1000_vehicle_days,
+            then cast(failure_count as {{ type_double() }}) * 1000 / vehicle_days end as failures_per_1000_vehicle_days,
         -- dates
         week_start
     from rolled_up

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=fact_materialization(),
         unique_key='vehicle_day_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
