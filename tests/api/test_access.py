@@ -10,8 +10,17 @@ from graphql import GraphQLObjectType
 
 from api.graph import schema
 from api.roles import CLOSED_TYPES, LOOKUPS, NOT_LOOKUPS, ROLES, VISIBLE, field_table, may_read
+from hub.settings import Settings
+from tests.api.conftest import publish_fixture, unlimited
 
 DOCS = Path(__file__).parents[2] / "docs" / "api.md"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The fixture marts served without rate limits: each role calls every entry point here, more
+    than a privacy key's burst allows, and the limits are tests/api/test_rate_limits.py's subject."""
+    return unlimited(publish_fixture(Settings(data_dir=tmp_path_factory.mktemp("access") / "var")))
 
 
 def _entry_points() -> list[tuple[str, str]]:
