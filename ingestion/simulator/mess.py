@@ -28,6 +28,7 @@ ROW_KINDS = {  # kind -> expected outcome
 FILE_KINDS = ("gbk_encoding", "utf8_bom", "crlf", "truncated_file", "resent_file", "clock_skew")
 TRUNCATED = {"crm": "crm__phones", "acd": "acd__call_legs", "ticketing": "ticketing__transitions", "telematics": "telematics__events"}
 SKEW_NODE, SKEW_SECONDS = "acd03", 90
+LATE_CONTRACTS = frozenset({"ticketing__roster"})  # mess drawn from Mess.late_rng
 
 
 @dataclass
@@ -58,8 +59,12 @@ def _candidates(contract: Contract, kind: str) -> list[Field]:
 
 
 class Mess:
-    def __init__(self, first_day: int, days: int, per_kind: int, rng: np.random.Generator):
+    def __init__(self, first_day: int, days: int, per_kind: int, rng: np.random.Generator,
+                 late_rng: np.random.Generator | None = None):
         self.rng = rng
+        # contracts added after the first release draw their mess from a stream of their own,
+        # so the other files' mess stays what it was for a seed
+        self.late_rng = late_rng if late_rng is not None else rng
         self.items: list[MessItem] = []
         self.first_day = first_day
         self.plan: dict[tuple[str, int], list[str]] = {}
@@ -68,7 +73,7 @@ class Mess:
             for kind in ROW_KINDS:
                 if not _candidates(c, kind):
                     continue
-                for d in rng.choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
+                for d in self._rng(c).choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
                     self.plan.setdefault((c.name, first_day + int(d)), []).append(kind)
         mid = first_day + days // 2
         self.truncated = {name: mid + 3 + i for i, name in enumerate(TRUNCATED.values())}
@@ -77,6 +82,9 @@ class Mess:
         self.gbk_days = {first_day + int(d) for d in rng.choice(np.arange(1, days), max(2, days // 10), replace=False)}
         self.bom_days = {first_day + int(d) for d in rng.choice(np.arange(days), max(2, days // 8), replace=False)}
         self.crlf_days = {first_day + int(d) for d in rng.choice(np.arange(days), max(2, days // 12), replace=False)}
+
+    def _rng(self, contract: Contract) -> np.random.Generator:
+        return self.late_rng if contract.name in LATE_CONTRACTS else self.rng
 
     def skew(self, frame: dict, day: int, file: str) -> None:
         """One ACD node's clock runs ahead for a few days: its legs' timestamps are late by 90 s."""
@@ -97,7 +105,7 @@ class Mess:
         index and shifted on the few structural edits: files of 10^5 clean rows pass
         through untouched.
         """
-        rng = self.rng
+        rng = self._rng(contract)
         texts = lines
         marks = {i: list(t) for i, t in (tags or {}).items()}
         kinds = self.plan.get((contract.name, day), [])
@@ -138,7 +146,7 @@ class Mess:
         return self._encode(contract, day, texts, marks, file)
 
     def _defect(self, contract: Contract, kind: str, values: list[str | None]):
-        rng = self.rng
+        rng = self._rng(contract)
         if kind == "malformed_row":
             line = writer.join_row(contract, values)
             return (line + ',"extra"' if contract.format == "csv" else line[: len(line) // 2]), None, ""
