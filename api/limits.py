@@ -49,6 +49,8 @@ LIST_SIZES = {
     "phones": 10, "consents": 20, "churnReasons": 5, "series": 366, "batches": 100, "regions": 100,
     # a vehicle's active fault codes and open field alerts (api.resolvers.service slices)
     "activeFaults": 8, "openFieldAlerts": 3,
+    # parts fitted on one order of the service history (api.profiles.parts_used slices)
+    "partsUsed": 20,
     # one per 30-minute interval of the plan's day (hub.erlang plans by interval)
     "intervals": 48,
     # marketers' retention list (first) and conversions by campaign, channel, product (api.attribution slices)
@@ -56,6 +58,8 @@ LIST_SIZES = {
     # the knowledge base (api.knowledge): suggestions and search results up to their first's
     # maximum, an article's latest versions, contributions per page
     "suggestions": 5, "articles": 20, "cases": 20, "versions": 20, "knowledgeContributions": 50,
+    # dispatch (api.dispatch): engineers on duty, each one's open orders, suggestions, the SLA worklist
+    "engineersOnDuty": 50, "openOrders": 5, "suggestAssignee": 3, "slaAtRisk": 50,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

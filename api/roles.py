@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "supervisor", "privacy", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "rnd", "executive", "supervisor", "dispatcher", "privacy", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -39,6 +39,7 @@ _SCREEN_POP_TYPES = {
     "ServiceHistoryConnection": ALL,
     "ServiceHistoryEdge": ALL,
     "ServiceRecord": ALL,
+    "PartUsed": ALL,
     "ActiveFault": ALL,
     "VehicleFieldAlert": ALL,
     **_PAGING,
@@ -71,13 +72,18 @@ EXPORT_ROLES = frozenset({"marketer"})
 # Contact-centre KPIs, staffing and forecast accuracy: aggregates for executives and admins.
 _KPI_FIELDS = frozenset({"kpis", "staffingPlan", "forecastAccuracy"})
 _KPIS = {"KpiRow": ALL, "Ratio": ALL, "StaffingPlan": ALL, "StaffingInterval": ALL, "ForecastAccuracy": ALL}
+# Dispatch (docs/dispatch.md): engineers on duty, their open orders, suggested assignees and
+# the SLA worklist; orders and employee ids, no customer
+_DISPATCH_FIELDS = frozenset({"engineersOnDuty", "suggestAssignee", "slaAtRisk"})
+_DISPATCH = {"Engineer": ALL, "DispatchOrder": ALL, "AssigneeSuggestion": ALL, "SlaAtRiskConnection": ALL,
+             "SlaAtRiskEdge": ALL, "SlaMeasure": ALL, "PageInfo": ALL}
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
                        **_SERVICE_NOTICE},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
-                                                                      "knowledgeContributions"},
-              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL,
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | _DISPATCH_FIELDS
+              | {"auditLog", "serviceNoticeList", "knowledgeContributions"},
+              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, **_DISPATCH, "KnowledgeContribution": ALL,
               "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"]},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
@@ -110,6 +116,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "executive": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS},
     # contact-centre supervisors: aggregates like an executive, and the QA reviews of their agents' calls
     "supervisor": {"Query": _KPI_FIELDS | {"servingBuild"}, "Build": ALL, **_KPIS, **_QA_REVIEW},
+    # dispatchers: who is on duty where and carries what, whom to send, which SLAs are slipping
+    "dispatcher": {"Query": _DISPATCH_FIELDS | {"servingBuild"}, "Build": ALL, **_DISPATCH},
 }
 # Types no role reads (none today); every SDL type is in a role's VISIBLE or here (a test checks).
 CLOSED_TYPES: frozenset[str] = frozenset()
@@ -187,6 +195,11 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
                                             "recordOfferResponse", "setConsent")
       for argument in ("idempotencyKey", "input")),
     ("recordQaReview", "idempotencyKey"), ("recordQaReview", "input"),  # a call id and scores, no person
+    # dispatch: region offices, times, work-order ids, components and employee ids, no person
+    ("engineersOnDuty", "region"), ("engineersOnDuty", "at"), ("engineersOnDuty", "first"),
+    ("engineersOnDuty", "after"),
+    *(("suggestAssignee", argument) for argument in ("workOrderId", "region", "component", "category", "at", "first")),
+    ("slaAtRisk", "first"), ("slaAtRisk", "after"), ("slaAtRisk", "region"),
 })
 
 

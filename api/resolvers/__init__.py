@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, knowledge, kpis, marketing, phone, privacy, qa, query, service, similar_case, vehicle,
+    customer, dispatch, field_alert, knowledge, kpis, marketing, phone, privacy, qa, query, service, similar_case, vehicle,
     writeback,
 )
 
@@ -17,5 +17,6 @@ RESOLVERS |= service.RESOLVERS
 RESOLVERS |= privacy.RESOLVERS
 RESOLVERS |= qa.RESOLVERS
 RESOLVERS |= knowledge.RESOLVERS
+RESOLVERS |= dispatch.RESOLVERS
 
 __all__ = ["RESOLVERS"]

@@ -63,6 +63,9 @@ ENTRY_QUERIES = {
     "searchKnowledge": '{ searchKnowledge(text: "尿素故障灯") { cases { workOrderId } } }',
     "knowledgeArticle": '{ knowledgeArticle(id: "KB0001") { articleId } }',
     "knowledgeContributions": "{ knowledgeContributions { author } }",
+    "engineersOnDuty": '{ engineersOnDuty(region: "华北服务中心", at: "2026-03-31T06:00:00Z") { engineerId } }',
+    "suggestAssignee": '{ suggestAssignee(workOrderId: "W7", at: "2026-03-31T06:00:00Z") { reasons } }',
+    "slaAtRisk": "{ slaAtRisk(first: 1) { pageInfo { hasNextPage } } }",
 }
 
 
