@@ -67,15 +67,10 @@ def dispatcher(simulated: Path, tmp_path_factory: pytest.TempPathFactory):
         yield post
 
 
-def _clean_days(truth_dir: Path, shifts: pd.DataFrame) -> list[pd.Timestamp]:
-    messy = {item["file"].split("_")[-1][:8] for item in json.loads((truth_dir / "mess.json").read_text())["items"]
-             if item["file"].startswith("ticketing/roster_")}
-    assert messy, "the roster carries mess: the instants below must avoid it"
-    days = sorted(shifts["on_duty_from"].dt.normalize().unique())
-    clean = [d for d in days[1:-1] if f"{d:%Y%m%d}" not in messy
-             and f"{d - pd.Timedelta(days=1):%Y%m%d}" not in messy]
-    assert len(clean) >= 3, messy
-    return [clean[0], clean[len(clean) // 2], clean[-1]]
+def _messy_days(truth_dir: Path) -> set[str]:
+    """Days (YYYYMMDD) whose roster file carries injected mess."""
+    items = json.loads((truth_dir / "mess.json").read_text())["items"]
+    return {item["file"].split("_")[-1][:8] for item in items if item["file"].startswith("ticketing/roster_")}
 
 
 def _served(post, region: str, at: str) -> dict[str, dict]:
@@ -89,18 +84,31 @@ def _served(post, region: str, at: str) -> dict[str, dict]:
 
 
 def test_engineers_on_duty_match_the_roster_truth(dispatcher, simulated):
+    """Three instants a day (03:00, 10:00, 23:00 local) in every region office: equal to the
+    truth on every day whose roster file and the day before's carry no mess."""
     shifts = pd.read_parquet(simulated / "truth" / "engineer_shifts.parquet")
-    checked = 0
-    for day in _clean_days(simulated / "truth", shifts):
-        for hour in (10, 23, 27):  # a day shift, a night shift, the same night after midnight
+    messy = _messy_days(simulated / "truth")
+    assert messy, "the roster carries mess: the comparison must tell its days apart"
+    regions = sorted(shifts["region_office"].unique())
+    days = sorted(shifts["on_duty_from"].dt.normalize().unique())[1:-1]
+    points = equal = differ_clean = differ_messy = 0
+    for day in days:
+        touched = f"{day:%Y%m%d}" in messy or f"{day - pd.Timedelta(days=1):%Y%m%d}" in messy
+        for hour in (3, 10, 23):
             local = day.to_pydatetime() + timedelta(hours=hour)
             at = (local - LOCAL).strftime("%Y-%m-%dT%H:%M:%SZ")
             on = shifts[(shifts["on_duty_from"] <= local) & (shifts["on_duty_to"] > local)]
-            assert on["region_office"].nunique() > 1
-            for region, expected in on.groupby("region_office"):
+            for region in regions:
+                expected = on[on["region_office"] == region]
                 served = _served(dispatcher, region, at)
-                assert sorted(served) == sorted(expected["engineer_id"]), (region, at)
                 skills = dict(zip(expected["engineer_id"], expected["skills"], strict=True))
-                assert all(";".join(e["skills"]) == skills[i] for i, e in served.items()), (region, at)
-                checked += len(served)
-    assert checked > 1000
+                same = sorted(served) == sorted(skills) and all(";".join(e["skills"]) == skills[i]
+                                                                 for i, e in served.items())
+                points += 1
+                equal += same
+                differ_messy += not same and touched
+                differ_clean += not same and not touched
+    print(f"engineersOnDuty vs truth: {points} region x instant points, {equal} equal, "
+          f"{differ_messy} differ on days with roster mess, {differ_clean} on days without")
+    assert differ_clean == 0
+    assert equal > 0.9 * points and points >= 3 * len(regions) * 80
