@@ -1,6 +1,7 @@
 -- Parts used per work order: one row per part line of a stage change that names parts
 -- ('part_no x qty;...' on the ticketing export, 'part_no x qty' from the contact engine),
--- with the warehouse it was drawn from and the engineer who fitted it.
+-- with the warehouse it was drawn from and the engineer who fitted it. A line without
+-- ' x<quantity>' keeps its part number with no quantity.
 with
 
 transitions as (
@@ -35,7 +36,9 @@ final as (
         warehouse,
         region_office,
         -- measures
-        cast(trim({{ dbt.split_part('part_line', "' x'", 2) }}) as {{ dbt.type_int() }}) as part_quantity,
+        -- NULL when the line names no quantity (the not_null test warns: the line is kept)
+        {{ dbt.safe_cast("nullif(trim(" ~ dbt.split_part('part_line', "' x'", 2) ~ "), '')", dbt.type_int()) }}
+            as part_quantity,
         -- timestamps
         stage_at as parts_used_at
     from lines
