@@ -49,6 +49,8 @@ LIST_SIZES = {
     "phones": 10, "consents": 20, "churnReasons": 5, "series": 366, "batches": 100, "regions": 100,
     # a vehicle's active fault codes and open field alerts (api.resolvers.service slices)
     "activeFaults": 8, "openFieldAlerts": 3,
+    # parts fitted on one order of the service history (api.profiles.parts_used slices)
+    "partsUsed": 20,
     # one per 30-minute interval of the plan's day (hub.erlang plans by interval)
     "intervals": 48,
     # marketers' retention list (first) and conversions by campaign, channel, product (api.attribution slices)
@@ -64,6 +66,8 @@ LIST_SIZES = {
     "scorecards": 2000, "qaSamples": 50, "scores": 7,
     # the pushed alerts' delivery log (first) and each delivery's latest attempts (api.notify slices)
     "alertDeliveries": 20, "attemptLog": 10,
+    # dispatch (api.dispatch): engineers on duty, each one's open orders, suggestions, the SLA worklist
+    "engineersOnDuty": 50, "openOrders": 5, "suggestAssignee": 3, "slaAtRisk": 50,
 }
 # lists whose rows are aggregates (MAX_AGGREGATE_COST): KPI rows, staffing intervals, an
 # alert's daily series and failure counts; kpis' size comes from its arguments

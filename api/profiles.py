@@ -231,6 +231,27 @@ def service_history(con: Reader, customer_id: str, first: int, after: str | None
     return rows[:first], len(rows) > first
 
 
+_PARTS = (
+    'select work_order_id as "_workOrderId", part_no as "partNo", part_quantity as quantity, warehouse, '
+    'engineer_id as "engineerId", parts_used_at as "usedAt" from work_order_parts '
+    "where work_order_id in ({ids}) order by work_order_id, parts_used_at, work_order_part_id"
+)
+MAX_PARTS = 20
+
+
+def parts_used(con: Reader, work_order_ids: list[str]) -> dict[str, list[dict]]:
+    """The parts of each work order (at most MAX_PARTS each), in one query."""
+    out: dict[str, list[dict]] = {i: [] for i in work_order_ids}
+    if not work_order_ids:
+        return out
+    params = {f"w{k}": work_order_id for k, work_order_id in enumerate(dict.fromkeys(work_order_ids))}
+    for row in con.rows(_PARTS.format(ids=", ".join(f":{k}" for k in params)), params):
+        parts = out[row["_workOrderId"]]
+        if len(parts) < MAX_PARTS:
+            parts.append(row)
+    return out
+
+
 def serving_build(con: Reader) -> dict | None:
     rows = con.rows(_BUILD, {})
     return rows[0] if rows else None

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("agent", "contact_engine", "marketer", "sales", "rnd", "executive", "supervisor", "privacy", "steward", "admin")
+ROLES = ("agent", "contact_engine", "marketer", "sales", "rnd", "executive", "supervisor", "dispatcher", "privacy",
+         "steward", "admin")
 ALL = frozenset({"*"})
 
 # Plumbing every role that may query customers needs.
@@ -39,6 +40,7 @@ _SCREEN_POP_TYPES = {
     "ServiceHistoryConnection": ALL,
     "ServiceHistoryEdge": ALL,
     "ServiceRecord": ALL,
+    "PartUsed": ALL,
     "ActiveFault": ALL,
     "VehicleFieldAlert": ALL,
     **_PAGING,
@@ -95,15 +97,20 @@ _FIELD_ALERT_SUMMARY = {
         "affectedRegionCount", "workOrderCount", "callCount", "series", "batches", "regions"}),
     "FieldAlertDay": ALL, "FieldCount": ALL,
 }
+# Dispatch (docs/dispatch.md): engineers on duty, their open orders, suggested assignees and
+# the SLA worklist; orders and employee ids, no customer
+_DISPATCH_FIELDS = frozenset({"engineersOnDuty", "suggestAssignee", "slaAtRisk"})
+_DISPATCH = {"Engineer": ALL, "DispatchOrder": ALL, "AssigneeSuggestion": ALL, "SlaAtRiskConnection": ALL,
+             "SlaAtRiskEdge": ALL, "SlaMeasure": ALL, "PageInfo": ALL}
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "agent": _SCREEN_POP,
     "contact_engine": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | {"serviceNoticeList"}, **_WRITE_BACK,
                        **_SERVICE_NOTICE},
-    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | {"auditLog", "serviceNoticeList",
-                                                                      "knowledgeContributions", "identityOverrides",
-                                                                      "scorecards", "qaSamples", "alertDeliveries"},
-              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, "KnowledgeContribution": ALL, **_STEWARDSHIP,
-              **_SCORECARDS, **_QA_SAMPLES, "AlertDelivery": ALL, "AlertDeliveryAttempt": ALL,
+    "admin": {**_SCREEN_POP, "Query": _LOOKUP_FIELDS | _KPI_FIELDS | _DISPATCH_FIELDS
+              | {"auditLog", "serviceNoticeList", "knowledgeContributions", "identityOverrides", "scorecards",
+                 "qaSamples", "alertDeliveries"},
+              **_WRITE_BACK, **_KPIS, **_AUDIT, **_SERVICE_NOTICE, **_DISPATCH, "KnowledgeContribution": ALL,
+              **_STEWARDSHIP, **_SCORECARDS, **_QA_SAMPLES, "AlertDelivery": ALL, "AlertDeliveryAttempt": ALL,
               "Mutation": _WRITE_BACK["Mutation"] | _QA_REVIEW["Mutation"] | _STEWARD_WRITE},
     # privacy officer: erasure requests and the audit log; no profile
     "privacy": {"Query": frozenset({"auditLog", "servingBuild"}), "Build": ALL, **_AUDIT,
@@ -148,6 +155,8 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     # contact-centre supervisors: aggregates like an executive, and the QA reviews of their agents' calls
     "supervisor": {"Query": _KPI_FIELDS | {"servingBuild", "scorecards", "qaSamples"}, "Build": ALL, **_KPIS,
                    **_QA_REVIEW, **_SCORECARDS, **_QA_SAMPLES},
+    # dispatchers: who is on duty where and carries what, whom to send, which SLAs are slipping
+    "dispatcher": {"Query": _DISPATCH_FIELDS | {"servingBuild"}, "Build": ALL, **_DISPATCH},
 }
 # Types no role reads (none today); every SDL type is in a role's VISIBLE or here (a test checks).
 CLOSED_TYPES: frozenset[str] = frozenset()
@@ -238,6 +247,11 @@ NOT_LOOKUPS: frozenset[tuple[str, str]] = frozenset({
     ("qaSamples", "week"), ("qaSamples", "agent"), ("qaSamples", "reviewed"), ("qaSamples", "first"),
     # the pushed alerts' delivery log: subscription ids and states, no person
     ("alertDeliveries", "subscriptionId"), ("alertDeliveries", "status"), ("alertDeliveries", "first"),
+    # dispatch: region offices, times, work-order ids, components and employee ids, no person
+    ("engineersOnDuty", "region"), ("engineersOnDuty", "at"), ("engineersOnDuty", "first"),
+    ("engineersOnDuty", "after"),
+    *(("suggestAssignee", argument) for argument in ("workOrderId", "region", "component", "category", "at", "first")),
+    ("slaAtRisk", "first"), ("slaAtRisk", "after"), ("slaAtRisk", "region"),
 })
 
 

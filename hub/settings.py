@@ -33,6 +33,7 @@ DEFAULT_RATE_LIMITS = {
     "rnd": RateLimit(per_second=10, burst=100, misses_per_minute=60),
     "executive": RateLimit(per_second=5, burst=50, misses_per_minute=20),
     "supervisor": RateLimit(per_second=5, burst=50, misses_per_minute=20),
+    "dispatcher": RateLimit(per_second=10, burst=100, misses_per_minute=60),
     "privacy": RateLimit(per_second=2, burst=20, misses_per_minute=10),
     "steward": RateLimit(per_second=5, burst=50, misses_per_minute=20),
     "admin": RateLimit(per_second=20, burst=200, misses_per_minute=60),

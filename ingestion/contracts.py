@@ -344,6 +344,24 @@ CONTRACTS: tuple[Contract, ...] = (
             _f("callback_score", "int", minimum=1, maximum=5, description="satisfaction at callback"),
         ),
     ),
+    Contract(
+        source="ticketing",
+        entity="roster",
+        on_key_change="version",  # a corrected shift (same engineer and start) replaces the old one
+        file_pattern="roster_*.csv",
+        format="csv",
+        description="The dispatch system's roster: one row per field engineer and shift (on-duty period), "
+        "with the engineer's region office and skills; a day's file holds the shifts starting that day.",
+        key=("engineer_id", "on_duty_from"),
+        fields=(
+            _f("engineer_id", required=True, max_length=20, description="as named on work-order transitions"),
+            _f("region_office", required=True, max_length=40),
+            _f("skills", required=True, max_length=200, description="components the engineer repairs, ';'-separated"),
+            _f("on_duty_from", "timestamp", required=True),
+            _f("on_duty_to", "timestamp", required=True, description="end of the shift (after on_duty_from)"),
+            _f("updated_at", "timestamp", required=True, description="when the roster was published"),
+        ),
+    ),
     # ---------------------------------------------------------------- telematics
     Contract(
         source="telematics",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.resolvers import (
-    customer, field_alert, identity, knowledge, kpis, leads, marketing, notify, phone, privacy, qa, query, service,
-    similar_case, vehicle, writeback,
+    customer, dispatch, field_alert, identity, knowledge, kpis, leads, marketing, notify, phone, privacy, qa, query,
+    service, similar_case, vehicle, writeback,
 )
 
 RESOLVERS = {**query.RESOLVERS, **customer.RESOLVERS, **phone.RESOLVERS, **vehicle.RESOLVERS, **kpis.RESOLVERS}
@@ -20,5 +20,6 @@ RESOLVERS |= knowledge.RESOLVERS
 RESOLVERS |= leads.RESOLVERS
 RESOLVERS |= identity.RESOLVERS
 RESOLVERS |= notify.RESOLVERS
+RESOLVERS |= dispatch.RESOLVERS
 
 __all__ = ["RESOLVERS"]

@@ -12,6 +12,7 @@ file, physical line (1-based, header = line 1), field and the expected outcome.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -28,9 +29,6 @@ ROW_KINDS = {  # kind -> expected outcome
 FILE_KINDS = ("gbk_encoding", "utf8_bom", "crlf", "truncated_file", "resent_file", "clock_skew")
 TRUNCATED = {"crm": "crm__phones", "acd": "acd__call_legs", "ticketing": "ticketing__transitions", "telematics": "telematics__events"}
 SKEW_NODE, SKEW_SECONDS = "acd03", 90
-# sources added after the first four draw their defects from a generator of their own, so
-# adding one leaves every other file's defects where they were
-SIDE_SOURCES = ("sales",)
 
 
 @dataclass
@@ -62,19 +60,20 @@ def _candidates(contract: Contract, kind: str) -> list[Field]:
 
 class Mess:
     def __init__(self, first_day: int, days: int, per_kind: int, rng: np.random.Generator,
-                 side_rng: np.random.Generator | None = None):
+                 late_rngs: Mapping[str, np.random.Generator] | None = None):
         self.rng = rng
-        self.side_rng = side_rng if side_rng is not None else rng
+        # contracts added after the first four sources (by name) draw their mess from a stream
+        # of their own, so adding one leaves every other file's mess where it was for a seed
+        self.late_rngs = dict(late_rngs or {})
         self.items: list[MessItem] = []
         self.first_day = first_day
         self.plan: dict[tuple[str, int], list[str]] = {}
         self.carry: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (contract, day) -> [(line, kind)]
         for c in CONTRACTS:
-            draw = self.side_rng if c.source in SIDE_SOURCES else rng
             for kind in ROW_KINDS:
                 if not _candidates(c, kind):
                     continue
-                for d in draw.choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
+                for d in self._rng(c).choice(np.arange(1, days - 2), min(per_kind, days - 3), replace=False):
                     self.plan.setdefault((c.name, first_day + int(d)), []).append(kind)
         mid = first_day + days // 2
         self.truncated = {name: mid + 3 + i for i, name in enumerate(TRUNCATED.values())}
@@ -83,6 +82,9 @@ class Mess:
         self.gbk_days = {first_day + int(d) for d in rng.choice(np.arange(1, days), max(2, days // 10), replace=False)}
         self.bom_days = {first_day + int(d) for d in rng.choice(np.arange(days), max(2, days // 8), replace=False)}
         self.crlf_days = {first_day + int(d) for d in rng.choice(np.arange(days), max(2, days // 12), replace=False)}
+
+    def _rng(self, contract: Contract) -> np.random.Generator:
+        return self.late_rngs.get(contract.name, self.rng)
 
     def skew(self, frame: dict, day: int, file: str) -> None:
         """One ACD node's clock runs ahead for a few days: its legs' timestamps are late by 90 s."""
@@ -103,17 +105,7 @@ class Mess:
         index and shifted on the few structural edits: files of 10^5 clean rows pass
         through untouched.
         """
-        if contract.source not in SIDE_SOURCES:
-            return self._finish(contract, day, lines, cols, file, tags)
-        main, self.rng = self.rng, self.side_rng
-        try:
-            return self._finish(contract, day, lines, cols, file, tags)
-        finally:
-            self.rng = main
-
-    def _finish(self, contract: Contract, day: int, lines: list[str], cols: list[pa.Array], file: str,
-                tags: dict[int, list[tuple]] | None) -> bytes:
-        rng = self.rng
+        rng = self._rng(contract)
         texts = lines
         marks = {i: list(t) for i, t in (tags or {}).items()}
         kinds = self.plan.get((contract.name, day), [])
@@ -154,7 +146,7 @@ class Mess:
         return self._encode(contract, day, texts, marks, file)
 
     def _defect(self, contract: Contract, kind: str, values: list[str | None]):
-        rng = self.rng
+        rng = self._rng(contract)
         if kind == "malformed_row":
             line = writer.join_row(contract, values)
             return (line + ',"extra"' if contract.format == "csv" else line[: len(line) // 2]), None, ""

@@ -23,8 +23,9 @@ from ingestion.simulator.lifecycle import Lifecycle
 from ingestion.simulator.mess import Mess, MessItem
 from ingestion.simulator.output import FileStats, Spool, TruthWriter, file_name
 from ingestion.simulator.telematics import Gateway
+from ingestion.simulator.roster import Roster
 from ingestion.simulator.tickets import Ticketing, header_rows
-from ingestion.simulator.truth import write_calls, write_failures, write_work_orders
+from ingestion.simulator.truth import write_calls, write_failures, write_shifts, write_work_orders
 from ingestion.simulator.world import World, agent_rows
 
 # Rows are sorted stably by their time; the order they were made in (deterministic) breaks ties.
@@ -32,7 +33,7 @@ SORT_KEYS = {
     "crm__customers": "updated_at", "crm__phones": "updated_at", "crm__emails": "updated_at", "crm__vehicles": "_day",
     "crm__ownerships": "updated_at", "crm__purchases": "purchased_at", "crm__consents": "recorded_at",
     "acd__call_legs": "started_at", "acd__surveys": "surveyed_at", "acd__agents": "_day",
-    "ticketing__work_orders": "updated_at", "ticketing__transitions": "stage_at",
+    "ticketing__work_orders": "updated_at", "ticketing__transitions": "stage_at", "ticketing__roster": "on_duty_from",
     "telematics__readings": "reading_ts", "telematics__events": "event_at", "sales__leads": "created_at",
 }
 WO_COLUMNS = ("created", "category", "party", "vehicle", "fault", "defect", "call_id", "ani")
@@ -57,12 +58,15 @@ class Simulation:
         self.gateway = Gateway(world.connected, world.vehicles, world.parties, world.scale.reading_interval_min, r["telematics"])
         self.life = Lifecycle(world.scale, world, r["lifecycle"])
         self.life.purchase_seq = length(world.crm_rows["crm__purchases"].frame) + 1  # ids continue the history's
-        self.mess = Mess(world.scale.first_day, world.scale.days, world.scale.mess_days_per_kind, r["mess"], r["leads"])
+        # the later contracts' mess from streams of their own (ingestion.simulator.mess)
+        self.mess = Mess(world.scale.first_day, world.scale.days, world.scale.mess_days_per_kind, r["mess"],
+                         {"sales__leads": r["leads"], "ticketing__roster": r["roster_mess"]})
+        self.roster = Roster(r["roster"])
         self.openings: list[Frame] = []
 
     def release(self) -> None:
         """Drop the day-loop machinery once the last day is written (the truth needs only the world)."""
-        self.center = self.gateway = self.ticketing = self.spool = None
+        self.center = self.gateway = self.ticketing = self.roster = self.spool = None
 
     def step(self, day: int) -> None:
         w, r = self.w, self.w.rngs
@@ -98,6 +102,9 @@ class Simulation:
         self.spool.add("crm__purchases", self.life.purchases(day))
         self.spool.add("crm__consents", self.life.consent_changes(day, parties[weights >= 1.0]))
         self.spool.add("acd__agents", agent_rows(w, day))
+        shifts = self.roster.day(day)
+        self.spool.add("ticketing__roster", shifts)
+        write_shifts(self.truth, shifts)
         self.write_day(day)
 
     def _work_orders(self, day: int, failures, served: Frame, bd: Frame) -> None:

@@ -14,6 +14,7 @@ from ingestion.simulator import phones as ph
 from ingestion.simulator.config import DAY, from_day_number
 from ingestion.simulator.contacts import Q
 from ingestion.simulator.frames import Frame, concat, const, take
+from ingestion.simulator.roster import ENGINEERS_PER_REGION
 
 SLA = {("rescue", "P1"): 4, ("repair", "P2"): 24, ("repair", "P3"): 48, ("complaint", "P2"): 48, ("consultation", "P4"): 72}
 # Probability that an answered contact raises a work order, by final queue, for ordinary questions.
@@ -128,7 +129,7 @@ class Ticketing:
         called = rng.random(n) < np.where(cat == "consultation", 0.3, 0.75)
         cb_at = final_close + hours(20, 70)
         score = np.clip(np.rint(4.4 - 1.3 * breach - 0.9 * reopen - 0.6 * (cat == "complaint") + rng.normal(0, 0.6, n)), 1, 5)
-        eng = np.array([f"E{REGION_INDEX[r]}{k:03d}" for r, k in zip(region, rng.integers(0, 200, n), strict=True)], dtype=object)
+        eng = np.array([f"E{REGION_INDEX[r]}{k:03d}" for r, k in zip(region, rng.integers(0, ENGINEERS_PER_REGION, n), strict=True)], dtype=object)
         fault = np.maximum(f["fault"], 0)
         parts = np.array([";".join(f"{p} x{1 + (i % 2)}" for i, p in enumerate(flt.parts)) for flt in catalog.FAULTS], dtype=object)
         resolution = np.array([_resolution(c, int(x), rng) for c, x in zip(cat, fault, strict=True)], dtype=object)

@@ -56,6 +56,16 @@ def write_work_orders(tw: TruthWriter, t: Frame, world) -> None:
     })
 
 
+def write_shifts(tw: TruthWriter, shifts: Frame) -> None:
+    """The engineers' true on-duty periods (the roster export before any mess)."""
+    tw.append("engineer_shifts", {
+        "engineer_id": pa.array(shifts["engineer_id"], pa.string()),
+        "region_office": pa.array(shifts["region_office"], pa.string()),
+        "skills": pa.array(shifts["skills"], pa.string()),
+        "on_duty_from": stamps(shifts["on_duty_from"]), "on_duty_to": stamps(shifts["on_duty_to"]),
+    })
+
+
 def write_failures(tw: TruthWriter, f, world) -> None:
     v = f.vehicle
     tw.append("failures", {

@@ -17,7 +17,8 @@ from ingestion.simulator.frames import DayRouter, Frame
 from ingestion.simulator.queueing import Agents, make_agents
 
 STREAMS = ("people", "records", "phones", "vehicles", "assets", "agents", "failures", "calls", "tickets",
-           "telematics", "lifecycle", "mess", "future", "leads")  # a new stream goes last: the others keep their draws
+           "telematics", "lifecycle", "mess", "future",
+           "leads", "roster", "roster_mess")  # streams added later go last: the earlier ones stay as they were for a seed
 
 
 @dataclass

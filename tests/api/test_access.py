@@ -77,6 +77,9 @@ ENTRY_QUERIES = {
     "scorecards": '{ scorecards(week: "2026-03-30") { kpi } }',
     "qaSamples": '{ qaSamples(week: "2026-03-30") { callId } }',
     "alertDeliveries": "{ alertDeliveries { deliveryId } }",
+    "engineersOnDuty": '{ engineersOnDuty(region: "华北服务中心", at: "2026-03-31T06:00:00Z") { engineerId } }',
+    "suggestAssignee": '{ suggestAssignee(workOrderId: "W7", at: "2026-03-31T06:00:00Z") { reasons } }',
+    "slaAtRisk": "{ slaAtRisk(first: 1) { pageInfo { hasNextPage } } }",
 }
 
 

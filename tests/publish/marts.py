@@ -408,9 +408,69 @@ insert into marts.fct_knowledge_contributions values
 """
 
 
+# Dispatch (docs/dispatch.md). At 2026-03-31 06:00 UTC the 华北 office has E1001, E1002,
+# E1003 and E1005 on duty (E1004's night shift ended at 00:00; E1005 starts at 06:00 sharp);
+# E1002 carries W1 and W5, E1003 W6; W7 (turbocharger) and the consultation W8 are unassigned.
+# The SLA worklist, most urgent first: W5 -120, W7 -60, W9 (华东) 10, W6 30, W1 80 minutes left.
+NORTH, EAST = "华北服务中心", "华东服务中心"
+DISPATCH = f"""
+create table marts.fct_engineer_shifts (
+    engineer_shift_id varchar, engineer_id varchar, region_office varchar, engineer_skills varchar,
+    shift_minutes bigint, shift_started_at timestamp, shift_ended_at timestamp);
+insert into marts.fct_engineer_shifts values
+    ('E1001|a', 'E1001', '{NORTH}', 'brakes;engine', 720, '2026-03-31 00:00:00', '2026-03-31 12:00:00'),
+    ('E1002|a', 'E1002', '{NORTH}', 'engine;turbocharger', 720, '2026-03-31 00:00:00', '2026-03-31 12:00:00'),
+    ('E1003|a', 'E1003', '{NORTH}', 'turbocharger', 480, '2026-03-31 00:00:00', '2026-03-31 08:00:00'),
+    ('E1004|a', 'E1004', '{NORTH}', 'turbocharger', 720, '2026-03-30 12:00:00', '2026-03-31 00:00:00'),
+    ('E1005|a', 'E1005', '{NORTH}', 'cab', 720, '2026-03-31 06:00:00', '2026-03-31 18:00:00'),
+    ('E2001|a', 'E2001', '{EAST}', 'engine', 720, '2026-03-31 00:00:00', '2026-03-31 12:00:00');
+create table marts.fct_engineer_open_orders (
+    work_order_id varchar, engineer_id varchar, region_office varchar, work_order_category varchar,
+    work_order_priority varchar, work_order_status varchar, component varchar, fault_code varchar,
+    created_at timestamp, sla_due_at timestamp);
+insert into marts.fct_engineer_open_orders values
+    ('W1', 'E1002', '{NORTH}', 'repair', 'P2', 'on_site', 'turbocharger', '102-18', '2026-03-30 08:00:00',
+     '2026-03-31 08:00:00'),
+    ('W5', 'E1002', '{NORTH}', 'repair', 'P3', 'accepted', 'turbocharger', null, '2026-03-29 08:00:00',
+     '2026-03-31 08:00:00'),
+    ('W6', 'E1003', '{NORTH}', 'rescue', 'P1', 'dispatched', 'engine', null, '2026-03-31 04:00:00',
+     '2026-03-31 08:00:00'),
+    ('W7', null, '{NORTH}', 'repair', 'P2', 'created', 'turbocharger', null, '2026-03-31 01:00:00',
+     '2026-04-01 01:00:00'),
+    ('W8', null, '{NORTH}', 'consultation', 'P4', 'created', null, null, '2026-03-31 05:00:00', null),
+    ('W9', 'E2001', '{EAST}', 'repair', 'P2', 'accepted', 'engine', null, '2026-03-31 02:00:00', null);
+create table marts.fct_work_order_stage_sla (
+    stage_sla_id varchar, work_order_id varchar, transition_seq integer, sla_measure varchar,
+    work_order_category varchar, work_order_priority varchar, region_office varchar, is_running boolean,
+    sla_state varchar, target_minutes integer, elapsed_minutes double, started_at timestamp, finished_at timestamp,
+    due_at timestamp, as_of_at timestamp);
+insert into marts.fct_work_order_stage_sla values
+    ('W7|created|1', 'W7', 1, 'created', 'repair', 'P2', '{NORTH}', true, 'breached', 240, 300, '2026-03-31 01:00:00',
+     null, '2026-03-31 05:00:00', '2026-03-31 06:00:00'),
+    ('W6|response|0', 'W6', 0, 'response', 'rescue', 'P1', '{NORTH}', true, 'at_risk', 150, 120,
+     '2026-03-31 04:00:00', null, '2026-03-31 06:30:00', '2026-03-31 06:00:00'),
+    ('W1|on_site|2', 'W1', 2, 'on_site', 'repair', 'P2', '{NORTH}', true, 'at_risk', 480, 400,
+     '2026-03-30 23:20:00', null, '2026-03-31 07:20:00', '2026-03-31 06:00:00'),
+    ('W5|resolve|0', 'W5', 0, 'resolve', 'repair', 'P3', '{NORTH}', true, 'breached', 2880, 3000,
+     '2026-03-29 08:00:00', null, '2026-03-31 08:00:00', '2026-03-31 06:00:00'),
+    ('W9|created|1', 'W9', 1, 'created', 'repair', 'P2', '{EAST}', true, 'at_risk', 240, 230,
+     '2026-03-31 02:10:00', null, '2026-03-31 06:10:00', '2026-03-31 06:00:00'),
+    ('W1|resolve|0', 'W1', 0, 'resolve', 'repair', 'P2', '{NORTH}', true, 'on_track', 1440, 1320,
+     '2026-03-30 08:00:00', null, '2026-03-31 08:00:00', '2026-03-31 06:00:00'),
+    ('W1|created|1', 'W1', 1, 'created', 'repair', 'P2', '{NORTH}', false, 'breached', 240, 300,
+     '2026-03-30 08:00:00', '2026-03-30 13:00:00', '2026-03-30 12:00:00', '2026-03-31 06:00:00');
+create table marts.fct_work_order_parts (
+    work_order_part_id varchar, work_order_id varchar, transition_seq integer, engineer_id varchar,
+    part_no varchar, warehouse varchar, region_office varchar, part_quantity integer, parts_used_at timestamp);
+insert into marts.fct_work_order_parts values
+    ('S3|1', 'W2', 3, 'E07', 'P-BRK-0003', '华北中心库', '{NORTH}', 2, '2026-03-02 08:00:00'),
+    ('S3|2', 'W2', 3, 'E07', 'P-BRK-0100', '华北中心库', '{NORTH}', 1, '2026-03-02 08:00:00');
+"""
+
+
 def _serving_fingerprint() -> str:
     """Changes with the fixture rows and with any file of the serving models or macros."""
-    digest = hashlib.sha256((SCHEMA + ROWS + SERVICE + KNOWLEDGE).encode())
+    digest = hashlib.sha256((SCHEMA + ROWS + SERVICE + KNOWLEDGE + DISPATCH).encode())
     for folder in ("models/serving", "models/marts/sales", "macros", "seeds"):
         for path in sorted((TRANSFORMS / folder).rglob("*")):
             if path.is_file():
@@ -451,6 +511,7 @@ def _template(stem: str) -> Path:
                 con.execute(ROWS)
                 con.execute(SERVICE)
                 con.execute(KNOWLEDGE)
+                con.execute(DISPATCH)
             _build_serving_views(building)
             building.replace(template)
     return template

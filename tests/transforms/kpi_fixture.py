@@ -113,7 +113,17 @@ def work_orders() -> dict[str, list[dict]]:
                   ("accepted", _t(4, 9), "E3"))
         + _stages("WD", north, ("created", _t(9, 9)), ("resolved", _t(10, 9)))
     )
-    return {"ticketing__work_orders": orders, "ticketing__transitions": transitions}
+    # the roster as of WD's resolution (day 10, 09:00): E3 is on duty in 华北; E4's shift there
+    # ended the day before, and E1's in 华东 ends at 09:00 sharp (off duty by then)
+    roster = [
+        {"engineer_id": "E3", "region_office": north, "skills": "engine", "on_duty_from": _t(10, 1),
+         "on_duty_to": _t(10, 13), "updated_at": _t(9, 22)},
+        {"engineer_id": "E4", "region_office": north, "skills": "engine", "on_duty_from": _t(9, 1),
+         "on_duty_to": _t(9, 13), "updated_at": _t(8, 22)},
+        {"engineer_id": "E1", "region_office": east, "skills": "engine;brakes", "on_duty_from": _t(9, 21),
+         "on_duty_to": _t(10, 9), "updated_at": _t(9, 20)},
+    ]
+    return {"ticketing__work_orders": orders, "ticketing__transitions": transitions, "ticketing__roster": roster}
 
 
 def build_kpi_warehouse(path: Path) -> Path:

@@ -2,8 +2,7 @@
 -- engineers on duty, as of the latest stage change in the warehouse (as_of_at).
 --
 -- An order's engineer is the last one named in its stage history. Engineers on duty are
--- those who hold an open order or recorded a stage change in the region during the last
--- 24 hours before as_of_at (the ticketing export has no shift roster).
+-- those of the roster (fct_engineer_shifts) whose shift covers as_of_at.
 with
 
 orders as (
@@ -32,18 +31,15 @@ open_orders as (
     where orders.is_open
 ),
 
-recently_active as (
-    select distinct coalesce(stages.region_office, 'unknown') as region_office, stages.engineer_id
-    from stages
-    cross join as_of
-    where stages.engineer_id is not null
-        and stages.stage_entered_at > {{ dbt.dateadd('hour', -24, 'as_of.as_of_at') }}
+shifts as (
+    select * from {{ ref('fct_engineer_shifts') }}
 ),
 
 on_duty as (
-    select region_office, engineer_id from open_orders where engineer_id is not null
-    union
-    select region_office, engineer_id from recently_active
+    select distinct shifts.region_office, shifts.engineer_id
+    from shifts
+    cross join as_of
+    where shifts.shift_started_at <= as_of.as_of_at and shifts.shift_ended_at > as_of.as_of_at
 ),
 
 regions as (
