@@ -63,15 +63,21 @@ unprefixed as (
 )
 select
     customer_id as unique_id,
-    case when contains(full_name, ' ') then split_part(full_name, ' ', 1) else substr(full_name, 2) end
+    case when contains(full_name, ' ') then split_part(full_name, ' ', 1)
+        when regexp_matches(full_name, '\\p{Han}') then substr(full_name, 2) end
         as given_name,
-    case when contains(full_name, ' ') then regexp_extract(full_name, '(\\S+)$', 1) else substr(full_name, 1, 1) end
+    -- one word that is not Chinese: a surname alone (FEBRL-style exports leave the given name empty more often)
+    case when contains(full_name, ' ') then regexp_extract(full_name, '(\\S+)$', 1)
+        when regexp_matches(full_name, '\\p{Han}') then substr(full_name, 1, 1) else full_name end
         as surname,
     full_name,
     strftime(birth_date, '%Y%m%d') as birth_date,
-    nullif(coalesce(nullif(regexp_extract(address, '(\\d+)号', 1), ''), regexp_extract(address, '(\\d+)', 1)), '')
+    -- "12 miller place": a Western address leads with its number; else the digits before 号, or the first number
+    nullif(case when regexp_matches(address, '^\\d+\\s') then regexp_extract(address, '^(\\d+)', 1)
+        else coalesce(nullif(regexp_extract(address, '(\\d+)号', 1), ''), regexp_extract(address, '(\\d+)', 1)) end, '')
         as street_number,
-    nullif(regexp_replace(address, '\\d+.*$', ''), '') as address,
+    nullif(trim(case when regexp_matches(address, '^\\d+\\s') then regexp_replace(address, '^\\d+\\s+', '')
+        else regexp_replace(address, '\\d+.*$', '') end), '') as address,
     city,
     cast(null as varchar) as postcode,
     province
