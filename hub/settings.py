@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     # Identity guards (docs/design.md "Identity").
     identity_max_customers_per_identifier: int = Field(default=3, ge=1)
+    # A pair sharing a phone, e-mail or id card is in conflict (the identifier links nothing) when
+    # Splink's evidence from its fields, in bits, is below this (docs/identity.md "The graph").
+    identity_conflict_evidence_weight: float = 0.0
     # Splink pairs at or above this match probability link two records (fixed up front, never
     # tuned on evaluation data: docs/identity.md "Probabilistic matching").
     identity_match_probability: float = Field(default=0.99, gt=0.0, lt=1.0)

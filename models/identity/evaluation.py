@@ -35,6 +35,11 @@ class PairScores:
     def recall(self) -> float:
         return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
 
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
 
 @dataclass(frozen=True)
 class IdentityReport:
@@ -52,6 +57,7 @@ class IdentityReport:
             f"pairs same person (truth): {s.true_pairs}, predicted: {s.predicted_pairs}, correct: {s.correct_pairs}",
             f"precision: {s.precision:.4f}",
             f"recall: {s.recall:.4f}",
+            f"F1: {s.f1:.4f}",
             f"probabilistic pairs accepted: {p.predicted_pairs}, correct: {p.correct_pairs}, "
             f"precision: {p.precision:.4f}",
             f"links through switchboard/service/dealer/junk numbers: {self.non_personal_links}",

@@ -13,6 +13,7 @@ Settings use Splink's comparison library only, so they run unchanged on its Spar
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,19 @@ SEED = 42
 U_MAX_PAIRS = 2e6
 
 
+# One digit off in an 8-digit date (one substituted, or two neighbours swapped) leaves the first
+# four digits equal, or the last four, or (a swap across the middle) the first three and the last
+# three. Tested first, this cheap test spares the edit distance for nearly every pair: the
+# Damerau-Levenshtein level was half the CPU of estimating u (2M random pairs, almost none of
+# them near) and of scoring (docs/identity.md "Bench"). For YYYYMMDD it changes no level.
+_HALF_EQUAL = (
+    '(substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) '
+    'or substr("birth_date_l", 5, 4) = substr("birth_date_r", 5, 4) '
+    'or (substr("birth_date_l", 1, 3) = substr("birth_date_r", 1, 3) '
+    'and substr("birth_date_l", 6, 3) = substr("birth_date_r", 6, 3)))'
+)
+
+
 def _birth_date() -> cl.CustomComparison:
     """Birth dates as YYYYMMDD strings: exact, day and month transposed, one digit off, other."""
     transposed = (
@@ -43,7 +57,8 @@ def _birth_date() -> cl.CustomComparison:
             cll.NullLevel("birth_date"),
             cll.ExactMatchLevel("birth_date"),
             cll.CustomLevel(transposed, label_for_charts="day and month transposed"),
-            cll.DamerauLevenshteinLevel("birth_date", 1),
+            cll.And(cll.CustomLevel(_HALF_EQUAL), cll.DamerauLevenshteinLevel("birth_date", 1))
+            .configure(label_for_charts="one digit off"),
             cll.ElseLevel(),
         ],
     )
@@ -128,15 +143,24 @@ BLOCKING_RULES = (
 )
 
 
+# Optional input: the identifiers (phone, e-mail, id card) a record shares with a few others.
+# Not compared (the graph links by them); a blocking rule on them has Splink score every pair
+# that shares one, so the graph can tell a family phone from one person's (docs/identity.md).
+SHARED_IDENTIFIERS = "shared_identifiers"
+
+
 def settings(populated: set[str] | None = None) -> SettingsCreator:
     """The model over the fields some record fills (a CRM without postcodes compares none)."""
     def usable(columns: tuple[str, ...]) -> bool:
         return populated is None or set(columns) <= populated
 
+    rules = [block_on(*rule) for rule in BLOCKING_RULES if usable(rule)]
+    if populated is not None and SHARED_IDENTIFIERS in populated:
+        rules.append(block_on(SHARED_IDENTIFIERS, arrays_to_explode=[SHARED_IDENTIFIERS]))
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=[comparison for columns, comparison in _comparisons() if usable(columns)],
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES if usable(rule)],
+        blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False,
     )
 
@@ -152,6 +176,9 @@ class MatchResult:
     pairs: pd.DataFrame  # left_id, right_id, match_weight, match_probability: pairs above the threshold
     scored_pairs: int  # every compared pair
     model: dict[str, Any]  # Splink's settings with the trained m, u and prior
+    # pairs sharing an identifier, whatever their score: left_id, right_id, match_weight,
+    # match_probability, evidence_weight (match_weight without the prior's: the fields' own verdict)
+    shared_pairs: pd.DataFrame | None = None
 
 
 def match(records: pd.DataFrame, threshold: float) -> MatchResult:
@@ -159,9 +186,15 @@ def match(records: pd.DataFrame, threshold: float) -> MatchResult:
     missing = [c for c in RECORD_COLUMNS if c not in records.columns]
     if missing:
         raise ValueError(f"records lack columns {missing}")
-    db = DuckDBAPI(duckdb.connect())
-    frame = db.register(records[list(RECORD_COLUMNS)].astype("string"), table_name="records")
+    con = duckdb.connect()
+    db = DuckDBAPI(con)
+    table = records[list(RECORD_COLUMNS)].astype("string")
     populated = {c for c in RECORD_COLUMNS if records[c].notna().any()}
+    shared = SHARED_IDENTIFIERS in records.columns and records[SHARED_IDENTIFIERS].notna().any()
+    if shared:
+        table[SHARED_IDENTIFIERS] = records[SHARED_IDENTIFIERS]
+        populated.add(SHARED_IDENTIFIERS)
+    frame = db.register(table, table_name="records")
     linker = Linker(frame, settings(populated), log_level="WARNING")
     linker.training.estimate_probability_two_random_records_match(list(PRIOR_RULES), recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
@@ -172,4 +205,39 @@ def match(records: pd.DataFrame, threshold: float) -> MatchResult:
     pairs = predicted.filter(f"match_probability >= {float(threshold)!r}").project(
         "unique_id_l as left_id, unique_id_r as right_id, match_weight, match_probability"
     ).df()
-    return MatchResult(pairs=pairs, scored_pairs=int(scored), model=linker.misc.save_model_to_json())
+    model = linker.misc.save_model_to_json()
+    shared_pairs = _shared_pairs(con, table, predicted, model) if shared else None
+    return MatchResult(pairs=pairs, scored_pairs=int(scored), model=model, shared_pairs=shared_pairs)
+
+
+def prior_weight(model: dict[str, Any]) -> float:
+    """log2 of the prior odds (probability two random records match) in a trained model."""
+    prior = model["probability_two_random_records_match"]
+    return math.log2(prior / (1 - prior))
+
+
+def _shared_pairs(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, predicted: duckdb.DuckDBPyRelation,
+                  model: dict[str, Any]) -> pd.DataFrame:
+    """Every pair of records sharing an identifier, with Splink's scores (all are predicted:
+    the blocking rule on SHARED_IDENTIFIERS admits each of them)."""
+    con.register("_shared_input", table[["unique_id", SHARED_IDENTIFIERS]])
+    con.register("_predicted", predicted.project(
+        "least(unique_id_l, unique_id_r) as unique_id_l, greatest(unique_id_l, unique_id_r) as unique_id_r, "
+        "match_weight, match_probability"))
+    try:
+        return con.execute(f"""
+            with exploded as (
+                select distinct unique_id, unnest({SHARED_IDENTIFIERS}) as identifier
+                from _shared_input where {SHARED_IDENTIFIERS} is not null
+            ),
+            pairs as (
+                select distinct l.unique_id as left_id, r.unique_id as right_id
+                from exploded l join exploded r on l.identifier = r.identifier and l.unique_id < r.unique_id
+            )
+            select pairs.left_id, pairs.right_id, p.match_weight, p.match_probability,
+                p.match_weight - ? as evidence_weight
+            from pairs join _predicted p on p.unique_id_l = pairs.left_id and p.unique_id_r = pairs.right_id
+        """, [prior_weight(model)]).df()
+    finally:
+        con.unregister("_shared_input")
+        con.unregister("_predicted")

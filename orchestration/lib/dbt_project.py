@@ -100,6 +100,7 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     """The project vars that mirror hub settings, so `hub` and dbt apply the same rules."""
     return {
         "identity_max_customers_per_identifier": settings.identity_max_customers_per_identifier,
+        "identity_conflict_evidence_weight": settings.identity_conflict_evidence_weight,
         "incremental_window_days": settings.incremental_window_days,
         "local_utc_offset_hours": UTC_OFFSET_HOURS,
     }

@@ -51,6 +51,7 @@ def test_evaluate_prints_scores_and_exclusions_without_identifiers(data_dir: Pat
     proc = run_hub("identity", "evaluate", data_dir=data_dir)
     assert "precision: 1.0000" in proc.stdout
     assert "recall: 0.5000" in proc.stdout
+    assert "F1: 0.6667" in proc.stdout
     assert "service_number: 1 (7)" in proc.stdout
     assert "links through switchboard/service/dealer/junk numbers: 0" in proc.stdout
     assert "+86" not in proc.stdout

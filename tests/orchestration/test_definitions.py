@@ -175,9 +175,11 @@ def test_ops_sensor_requests_a_run_for_write_backs_not_yet_exported(defs: dg.Def
 
 def test_identity_pairs_run_after_raw_crm_and_before_the_identity_graph(graph) -> None:
     """The Splink matcher reads the raw CRM table and feeds dbt's identity graph (docs/identity.md)."""
-    pairs = key("models", "identity_pairs")
-    assert graph.get(pairs).parent_keys == {key("raw", "crm__customers")}
+    pairs, shared = key("models", "identity_pairs"), key("models", "identity_shared_identifier_pairs")
+    raw_crm = {key("raw", "crm__customers"), key("raw", "crm__phones"), key("raw", "crm__emails")}
+    assert graph.get(pairs).parent_keys == raw_crm and graph.get(shared).parent_keys == raw_crm
     assert pairs in graph.get(key("intermediate", "int_identity_match_pairs")).parent_keys
+    assert shared in graph.get(key("intermediate", "int_identity_excluded_identifiers")).parent_keys
     # no cycle through dbt: the matcher reads no dbt model
     assert not any(k.path[0] in ("staging", "intermediate", "marts") for k in graph.get_ancestor_asset_keys(pairs))
     assert pairs in graph.get_ancestor_asset_keys(key("marts", "customer_profile"))

@@ -245,3 +245,66 @@ if __name__ == "__main__":
     import sys
 
     print(build_fixture_warehouse(Path(sys.argv[1])))
+
+
+FAMILY_MOBILE = "+8613900000101"
+TWINS_MOBILE = "+8613900000102"
+ONE_PERSON_MOBILE = "+8613900000103"
+CROWDED_MOBILE = "+8613900000104"
+FIVE_RECORD_ID_CARD = "hash-of-card-G"
+
+
+def identifier_guard_cases() -> tuple[dict[str, list[dict]], list[dict]]:
+    """Hand-made CRM records for the guards per identifier kind, and the Splink evidence the
+    matcher would have written for the pairs sharing an identifier (models.identity_shared_identifier_pairs;
+    evidence_weight < 0: the fields argue against one person). See tests/transforms/test_identity_guards.py."""
+    customers = [
+        # G1..G5: one person's five duplicate records sharing an id card -> one customer (no count cap on id cards)
+        *(_customer(f"G{i}", "周杰", id_hash=FIVE_RECORD_ID_CARD, birth=date(1979, 1, 1), day=i) for i in range(1, 6)),
+        # H1, H2: mother and son on one mobile: names one typo apart, birth date of one unknown;
+        # the old name rule saw no conflict, Splink's evidence (the fields) says two persons
+        _customer("H1", "林芳", birth=date(1960, 3, 3), address="山东省济南市历下区文化路3号", day=1),
+        _customer("H2", "林方", birth=None, address="山东省济南市历下区文化路3号", day=2),
+        # J1, J2: one person, name typed with given and family name swapped ("different" to the old
+        # name rule); Splink's evidence says one person -> the shared mobile links them
+        _customer("J1", "Wei Zhang", birth=date(1985, 5, 5), address="山东省济南市历下区山大路5号", day=1),
+        _customer("J2", "Zhang Wei", birth=date(1985, 5, 5), address="山东省济南市历下区山大路5号", day=2),
+        # K1, K2: twins with one mobile and one birth date, never scored by Splink (fewer than 50
+        # persons, say): the fallback rule sees one typo and links them (what the old rule did)
+        _customer("K1", "吴明", birth=date(2001, 7, 7), address="山东省济南市历下区历山路7号", day=1),
+        _customer("K2", "吴明", birth=date(2001, 7, 7), address="山东省济南市历下区历山路7号", day=2),
+        # M1..M4: four records on one mobile -> phones keep the count cap
+        *(_customer(f"M{i}", name, birth=date(1990, 1, i), address=f"山东省济南市历下区花园路{i}号", day=1)
+          for i, name in enumerate(("何伟", "郭静", "马丽", "罗强"), start=1)),
+    ]
+    phones = [_phone("H1", FAMILY_MOBILE), _phone("H2", FAMILY_MOBILE),
+              _phone("J1", ONE_PERSON_MOBILE), _phone("J2", ONE_PERSON_MOBILE),
+              _phone("K1", TWINS_MOBILE), _phone("K2", TWINS_MOBILE),
+              *(_phone(f"M{i}", CROWDED_MOBILE) for i in range(1, 5))]
+    evidence = [
+        {"left_crm_customer_id": "H1", "right_crm_customer_id": "H2", "match_weight": -9.5, "match_probability": 0.001,
+         "evidence_weight": -2.5},
+        {"left_crm_customer_id": "J2", "right_crm_customer_id": "J1", "match_weight": 6.0, "match_probability": 0.98,
+         "evidence_weight": 13.0},
+        *({"left_crm_customer_id": f"G{i}", "right_crm_customer_id": f"G{j}", "match_weight": 20.0,
+           "match_probability": 1.0, "evidence_weight": 27.0} for i in range(1, 6) for j in range(i + 1, 6)),
+    ]
+    return {"crm__customers": customers, "crm__phones": phones}, evidence
+
+
+def build_guard_warehouse(path: Path) -> Path:
+    """The raw schema with the identifier-guard cases and the matcher's evidence table."""
+    import pandas as pd
+
+    tables, evidence = identifier_guard_cases()
+    con = duckdb.connect(str(path))
+    try:
+        create_raw_schema(con)
+        for table, rows in tables.items():
+            insert(con, table, rows)
+        con.execute("create schema models")
+        con.register("evidence", pd.DataFrame(evidence))
+        con.execute("create table models.identity_shared_identifier_pairs as select * from evidence")
+    finally:
+        con.close()
+    return path

@@ -1,6 +1,11 @@
 -- Identifiers that never link customers, each with the first reason that applies and
 -- how many CRM records carry it (docs/design.md "Identity": every exclusion is reported).
 -- Values stay inside the warehouse; reports print only reasons and counts.
+-- Guards per kind: the switchboard and label rules are phones' own; the count cap is for
+-- numbers and addresses people share (phones, e-mails), never for id cards, which one person
+-- carries on as many duplicate records as the CRM holds.
+-- depends_on: {{ source('models', 'identity_shared_identifier_pairs') }}
+{%- set shared_pairs = adapter.get_relation(database=target.database, schema='models', identifier='identity_shared_identifier_pairs') if execute else none %}
 with
 
 identifiers as (
@@ -45,19 +50,42 @@ usage as (
     group by identifier_type, identifier_value
 ),
 
--- Two person records that carry the same identifier but plainly name different people
--- (names that are not one typo apart, or two known birth dates that differ): a family
--- sharing a phone or an e-mail, a mistyped id-card number. Duplicates of one person
--- never look like this, so such an identifier is not evidence of one person. Only
--- identifiers that could still link are compared: a switchboard shared by thousands
+-- Two person records that carry the same identifier but are plainly different people: a
+-- family sharing a phone or an e-mail, a mistyped id-card number. Splink's evidence decides
+-- (models.identity_shared_identifier_pairs, written by the matcher before dbt runs): the pair's
+-- match weight without the prior's, i.e. what name, birth date and address say, below
+-- var('identity_conflict_evidence_weight') (0: the fields argue against one person). A pair
+-- Splink did not score (dbt run alone, fewer than 50 persons, an identifier on more than 50
+-- records) falls back to names not one typo apart or two known, different birth dates.
+-- Only identifiers that could still link are compared: a switchboard shared by thousands
 -- would otherwise cost millions of pairs for a reason that never applies to it.
 candidates as (
     select identifier_type, identifier_value
     from usage
-    where customer_count between 2 and {{ var('identity_max_customers_per_identifier', 3) }}
+    where customer_count >= 2
+        and (identifier_type = 'id_card' or customer_count <= {{ var('identity_max_customers_per_identifier', 3) }})
         and has_switchboard_label = 0
         and coalesce(phone_kind, '') <> 'service'
 ),
+
+{% if shared_pairs is not none -%}
+scored_pairs as (
+    -- both orientations, so one equi-join finds a pair whatever order the engine's collation gives
+    select left_crm_customer_id, right_crm_customer_id, evidence_weight
+    from {{ source('models', 'identity_shared_identifier_pairs') }}
+    union all
+    select right_crm_customer_id, left_crm_customer_id, evidence_weight
+    from {{ source('models', 'identity_shared_identifier_pairs') }}
+),
+{%- else -%}
+scored_pairs as (
+    select
+        cast(null as {{ dbt.type_string() }}) as left_crm_customer_id,
+        cast(null as {{ dbt.type_string() }}) as right_crm_customer_id,
+        cast(null as {{ dbt.type_float() }}) as evidence_weight
+    where 1 = 0
+),
+{%- endif %}
 
 candidate_identifiers as (
     select identifiers.*
@@ -76,12 +104,17 @@ conflicts as (
         and right_side.crm_customer_id > left_side.crm_customer_id
     inner join customers as left_record on left_record.crm_customer_id = left_side.crm_customer_id
     inner join customers as right_record on right_record.crm_customer_id = right_side.crm_customer_id
+    left join scored_pairs
+        on scored_pairs.left_crm_customer_id = left_side.crm_customer_id
+        and scored_pairs.right_crm_customer_id = right_side.crm_customer_id
     where left_record.customer_type = 'person'
         and right_record.customer_type = 'person'
-        and (
-            {{ name_comparison('left_record.customer_name', 'right_record.customer_name') }} = 'different'
-            or left_record.birth_date <> right_record.birth_date
-        )
+        and case
+            when scored_pairs.evidence_weight is not null
+                then scored_pairs.evidence_weight < {{ var('identity_conflict_evidence_weight', 0) }}
+            else {{ name_comparison('left_record.customer_name', 'right_record.customer_name') }} = 'different'
+                or left_record.birth_date <> right_record.birth_date
+        end
 ),
 
 reasoned as (
@@ -95,7 +128,8 @@ reasoned as (
                 and replace({{ dbt.right('usage.identifier_value', 8) }}, {{ dbt.right('usage.identifier_value', 1) }}, '') = ''
                 then 'junk_value'
             when usage.has_switchboard_label = 1 then 'switchboard'
-            when usage.customer_count > {{ var('identity_max_customers_per_identifier', 3) }}
+            when usage.identifier_type <> 'id_card'
+                and usage.customer_count > {{ var('identity_max_customers_per_identifier', 3) }}
                 then 'shared_by_too_many_customers'
             when conflicts.identifier_value is not null then 'conflicting_persons'
             when never_linked.identifier_value is not null then 'never_link'
