@@ -97,8 +97,16 @@ OPERATIONS_KPIS = (
         "resolved at first contact without a work order / answered calls of identified customers whose 7 days "
         "have passed", ".1%", per_interval=False),
 )
+# offer attribution by campaign, channel and product (fct_offer_conversions; served
+# offer_attribution, docs/marketing.md "Attribution")
+MARKETING_KPIS = (
+    Kpi("conversion_rate", "conversion_count", "offer_count",
+        "offers followed by a purchase of the offered product within the attribution window (last touch) / "
+        "offers made", ".1%", per_interval=False),
+)
 KPIS: dict[str, Kpi] = {
-    k.name: k for k in (*QUEUE_KPIS, *WORK_ORDER_KPIS, *REGION_KPIS, *SCORECARD_KPIS, *OPERATIONS_KPIS)
+    k.name: k for k in (*QUEUE_KPIS, *WORK_ORDER_KPIS, *REGION_KPIS, *SCORECARD_KPIS, *OPERATIONS_KPIS,
+                        *MARKETING_KPIS)
 }
 
 MACRO_PATH = Path(__file__).resolve().parent.parent / "transforms" / "macros" / "kpis.sql"

@@ -1,7 +1,8 @@
 """Erasure in the layers ingestion owns: raw tables (every version), quarantine and landing files.
 
 A row belongs to the erased person when its customer id (a CRM id, or a unified id in the
-ops sources), a phone, an e-mail or the id-card hash is one of theirs. Such a row is kept
+ops sources), a phone, an e-mail or the id-card hash is one of theirs, or its lead id one
+of their sales leads (the lead itself, and its status write-backs). Such a row is kept
 (aggregates still count it: an erased caller's calls stay in call volumes) with its personal
 fields (the contract's `pii` fields and the columns derived from them) emptied and its
 customer id replaced by the erasure's random pseudonym. The landing line the row came from
@@ -46,6 +47,7 @@ class Matches:
     phones: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     id_cards: set[str] = field(default_factory=set)
+    lead_ids: set[str] = field(default_factory=set)  # the person's sales leads (their rows and status notes)
 
     def add(self, value: str, kind: str, stand_in: str | None) -> None:
         """One tombstone match: an id with its pseudonym, or a phone, e-mail or id card."""
@@ -84,6 +86,9 @@ def _conditions(c: Contract, m: Matches, typed: bool = False) -> tuple[list[str]
         if wanted[kind]:
             conds.append(f"{quote(column)} in (select unnest(?::varchar[]))")
             params.append(sorted(wanted[kind]))
+    if m.lead_ids and not typed and "lead_id" in {f.name for f in c.fields}:
+        conds.append("lead_id in (select unnest(?::varchar[]))")
+        params.append(sorted(m.lead_ids))
     return conds, params
 
 
@@ -225,7 +230,8 @@ def erase(con: duckdb.DuckDBPyConnection, settings: Settings, ids: Identifiers, 
     """Erase the person from every raw table, quarantine and landing file; returns counts
     per store part (rows or lines changed), for the receipt."""
     m = Matches(customer_ids={v: p for v, p in pseudonyms.items() if v in ids.customer_ids | ids.crm_customer_ids},
-                phones=set(ids.phones), emails=set(ids.emails), id_cards=set(ids.id_cards))
+                phones=set(ids.phones), emails=set(ids.emails), id_cards=set(ids.id_cards),
+                lead_ids=set(ids.lead_ids))
     key = settings.id_hash_key.get_secret_value()
     counts: dict[str, int] = {}
     by_file: dict[tuple[str, str], set[int]] = defaultdict(set)

@@ -217,6 +217,19 @@ DATASETS = {
         "affected_vehicles": ("SUM(affected_vehicle_count)", ",d"),
         "peak_rate_ratio": ("MAX(peak_rate_ratio)", ".1f"),
     }),
+    # Offer attribution for marketers (docs/marketing.md "Attribution"): counts by campaign,
+    # channel and product, no customer.
+    "offer_attribution": (None, {
+        "campaign_id": "STRING", "offer_channel": "STRING", "product": "STRING", "offer_count": "INTEGER",
+        "accepted_count": "INTEGER", "conversion_count": "INTEGER", "conversion_amount_cny": "FLOAT",
+        "first_offer_date": "DATE", "last_offer_date": "DATE",
+    }, "first_offer_date", {
+        "offers": ("SUM(offer_count)", ",d"),
+        "accepted": ("SUM(accepted_count)", ",d"),
+        "conversions": ("SUM(conversion_count)", ",d"),
+        **kpi_metrics("conversion_rate"),
+        "conversion_amount_cny": ("SUM(conversion_amount_cny)", ",.0f"),
+    }),
     "field_failure_rates": (None, {
         "model_code": "STRING", "component": "STRING", "region_office": "STRING", "week_start": "DATE",
         "vehicles_in_service": "INTEGER", "vehicle_days": "INTEGER", "km_driven": "FLOAT", "failure_count": "INTEGER",
@@ -335,6 +348,13 @@ DASHBOARDS = {
         [pie("Customers by lifecycle stage", "customer_lifecycle", "lifecycle_stage", "customers"),
          table("Lifecycle by segment", "customer_lifecycle", ["segment", "lifecycle_stage"],
                ["customers", "scored_customers", "average_churn_risk"])],
+    ]),
+    "marketing-attribution": ("Marketing attribution", [
+        [table("Conversions by channel and campaign", "offer_attribution", ["offer_channel", "campaign_id"],
+               ["offers", "accepted", "conversions", "conversion_rate", "conversion_amount_cny"]),
+         pie("Conversions by channel", "offer_attribution", "offer_channel", "conversions")],
+        [table("Conversions by product", "offer_attribution", ["product"],
+               ["offers", "conversions", "conversion_rate", "conversion_amount_cny"])],
     ]),
     "field-quality": ("Field quality", [
         [big_number("Field alerts", "field_alerts", "alerts"),

@@ -6,6 +6,9 @@ calls, lists, consents...), a nullable link to them that is not a key (a vehicle
 is cut, and a phone number of theirs is deleted wherever it is a key (caller ids).
 Ops: each event keeps its seq, kind and times; its customer id becomes the erasure's
 pseudonym and the free-text fields are emptied, in the payload and the stored response.
+Sales leads: the person's leads (matched to them, or carrying a phone of theirs) are rows
+of `sales_leads` deleted by lead id, and their status write-backs (recordLeadStatus, about
+a lead, not a customer) lose their note like any event of the person.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from hub.privacy.tombstone import Identifiers
 PERSONAL_PAYLOAD_FIELDS = frozenset({"notes", "description", "resolution", "note"})
 CUSTOMER_COLUMNS = ("customer_id", "alias_id")
 PHONE_COLUMNS = ("phone_e164",)
+LEAD_COLUMNS = ("lead_id",)
 # the schema a PostgreSQL serving store serves from (publish swaps each build in under this
 # name: orchestration/lib/publish/swap.py; the API reads it: api/store.py)
 SERVING_SCHEMA = "serving"
@@ -56,7 +60,26 @@ def serving_identifiers(engine: sa.Engine, customer_id: str) -> Identifiers:
                                .bindparams(sa.bindparam("ids", expanding=True)), {"ids": wanted}).all()
             shared = {p for p, c in rows if c not in ids.customer_ids}
             ids.phones = {p for p, _ in rows} - shared
+        if "sales_leads" in tables:
+            _served_leads(con, ids, tables)
     return ids
+
+
+def _served_leads(con: sa.Connection, ids: Identifiers, tables: set[str]) -> None:
+    """The person's served leads (matched to them, or on a phone of theirs); a lead's own
+    number becomes one of their phones unless another customer has it."""
+    rows = con.execute(sa.text("select lead_id, phone_e164 from sales_leads where customer_id in :ids "
+                               "or phone_e164 in :phones").bindparams(
+        sa.bindparam("ids", expanding=True), sa.bindparam("phones", expanding=True)),
+        {"ids": sorted(ids.customer_ids), "phones": sorted(ids.phones) or [""]}).all()
+    ids.lead_ids |= {lead for lead, _ in rows}
+    numbers = {p for _, p in rows if p}
+    if numbers and "customer_phones" in tables:
+        numbers -= {p for (p,) in con.execute(sa.text(
+            "select phone_e164 from customer_phones where phone_e164 in :p and customer_id not in :ids").bindparams(
+                sa.bindparam("p", expanding=True), sa.bindparam("ids", expanding=True)),
+            {"p": sorted(numbers), "ids": sorted(ids.customer_ids)})}
+    ids.phones |= numbers
 
 
 def erase_serving(engine: sa.Engine, ids: Identifiers) -> dict[str, int]:
@@ -69,6 +92,11 @@ def erase_serving(engine: sa.Engine, ids: Identifiers) -> dict[str, int]:
             columns = {c["name"]: c for c in inspector.get_columns(table)}
             keys = set(inspector.get_pk_constraint(table).get("constrained_columns") or [])
             changed = 0
+            for name in LEAD_COLUMNS:  # first: a lead's customer link is nullable, the lead is theirs
+                if name in columns and ids.lead_ids:
+                    column = sa.column(name)
+                    changed += con.execute(sa.table(table, column).delete().where(
+                        column.in_(sorted(ids.lead_ids)))).rowcount
             for name in CUSTOMER_COLUMNS:
                 if name not in columns:
                     continue
@@ -98,12 +126,33 @@ def erase_writebacks(engine: sa.Engine, ids: Identifiers, pseudonyms: dict[str, 
     with engine.begin() as con:
         rows = con.execute(sa.select(events.c.seq, events.c.customer_id, events.c.payload, events.c.response)
                            .where(events.c.customer_id.in_(sorted(ids.customer_ids)))).all()
+        rows += con.execute(sa.select(events.c.seq, events.c.customer_id, events.c.payload, events.c.response)
+                            .where(events.c.seq.in_(lead_event_seqs(con, ids.lead_ids)))).all()
         for seq, customer_id, payload, response in rows:
             con.execute(events.update().where(events.c.seq == seq).values(
                 customer_id=stand_in.get(customer_id, customer_id),
                 payload=_redact(payload, stand_in), response=_redact(response, stand_in)))
             changed += 1
     return changed
+
+
+def lead_event_seqs(con: sa.Connection, lead_ids: set[str]) -> list[int]:
+    """The seqs of the status write-backs about these leads (their payload names the lead)."""
+    from hub.writeback.store import events
+    from hub.writeback.vocabulary import LEAD_STATUS
+
+    if not lead_ids:
+        return []
+    seqs = []
+    for seq, payload in con.execute(sa.select(events.c.seq, events.c.payload).where(
+            events.c.kind == LEAD_STATUS)):
+        try:
+            lead = json.loads(payload).get("lead_id")
+        except (ValueError, AttributeError):
+            continue
+        if lead in lead_ids:
+            seqs.append(seq)
+    return seqs
 
 
 def _redact(text: str, stand_in: dict[str, str]) -> str:

@@ -77,6 +77,9 @@ class Identifiers:
     phones: set[str] = field(default_factory=set)  # E.164
     emails: set[str] = field(default_factory=set)  # normalised
     id_cards: set[str] = field(default_factory=set)  # id_card_hash values
+    # the sales leads the person left: record ids (kept, like call ids: not tombstoned nor
+    # scanned for), whose rows and status notes erasure empties and access exports
+    lead_ids: set[str] = field(default_factory=set)
 
     def by_kind(self) -> dict[str, set[str]]:
         return {"customer_id": self.customer_ids, "crm_customer_id": self.crm_customer_ids,

@@ -23,7 +23,8 @@
         'ivr_containment': ['ivr_contained_calls', 'ivr_followable_calls'],
         'outbound_connect_rate': ['outbound_connects', 'outbound_attempts'],
         'callback_completion': ['outbound_connects', 'callback_requests'],
-        'tier1_resolution': ['tier1_resolved_calls', 'fcr_closed_calls']
+        'tier1_resolution': ['tier1_resolved_calls', 'fcr_closed_calls'],
+        'conversion_rate': ['conversion_count', 'offer_count']
     } -%}
     {%- if name not in registry -%}
         {{ exceptions.raise_compiler_error('kpi ' ~ name ~ ' is not in hub/kpis.py; known: ' ~ registry.keys() | join(', ')) }}
@@ -55,7 +56,8 @@
         'ivr_containment': ['ivr_contained_calls', 'ivr_followable_calls', true],
         'outbound_connect_rate': ['outbound_connects', 'outbound_attempts', true],
         'callback_completion': ['outbound_connects', 'callback_requests', true],
-        'tier1_resolution': ['tier1_resolved_calls', 'fcr_closed_calls', true]
+        'tier1_resolution': ['tier1_resolved_calls', 'fcr_closed_calls', true],
+        'conversion_rate': ['conversion_count', 'offer_count', true]
     } -%}
     {%- if name not in registry -%}
         {{ exceptions.raise_compiler_error('kpi ' ~ name ~ ' is not in hub/kpis.py') }}

@@ -33,7 +33,9 @@ from ingestion.warehouse import connect, quote
 # columns of derived tables that describe a person: emptied in the rows that name them
 PERSONAL_COLUMNS = frozenset({"customer_name", "name", "birth_date", "address", "search_text", "primary_phone_masked",
                               "phone_masked", "phones_masked", "phone", "email", "ani", "contact_phone", "notes",
-                              "description", "resolution"})
+                              "description", "resolution", "lead_name", "person_key", "note"})
+# of a table's rows about one of the person's leads (lead_id): emptied besides the above
+LEAD_CONTACT_COLUMNS = frozenset({"phone_e164", "email_normalised"})
 ERASED = "[erased]"
 REGISTRY = "intermediate.int_customer_id_registry"
 
@@ -81,7 +83,34 @@ def warehouse_identifiers(con: duckdb.DuckDBPyConnection, customer_id: str) -> t
                                 "(select unnest(?::varchar[])) and id_card_hash is not null", [crm])
     names = _values(con, "select name from raw.crm__customers where customer_id in (select unnest(?::varchar[])) "
                          "and name is not null", [crm])
+    _matched_leads(con, ids, crm)
     return ids, names
+
+
+def _matched_leads(con: duckdb.DuckDBPyConnection, ids: Identifiers, crm: list[str]) -> None:
+    """The sales leads the warehouse matched to the person. A matched lead's own number and
+    e-mail become theirs too, unless another customer's CRM record has it."""
+    wanted = sorted(ids.customer_ids)
+    ids.lead_ids |= _values(con, "select lead_id from marts.fct_leads where customer_id in "
+                                 "(select unnest(?::varchar[]))", [wanted])
+    for attr, column, table, crm_column in (("phones", "phone_e164", "raw.crm__phones", "phone_e164"),
+                                            ("emails", "email_normalised", "raw.crm__emails", "email_normalised")):
+        own = _values(con, f"select {column} from marts.fct_leads where customer_id in "
+                           f"(select unnest(?::varchar[])) and {column} is not null", [wanted])
+        if own:
+            own -= _values(con, f"select {crm_column} from {table} where customer_id not in "
+                                f"(select unnest(?::varchar[]))", [crm])
+        getattr(ids, attr).update(own)
+
+
+def lead_names(con: duckdb.DuckDBPyConnection, ids: Identifiers) -> set[str]:
+    """Adds any lead on a phone or e-mail of the person to their leads (call it once every
+    store's identifiers are in); returns the names their leads gave."""
+    ids.lead_ids |= _values(con, "select lead_id from raw.sales__leads where phone_e164 in "
+                                 "(select unnest(?::varchar[])) or email_normalised in (select unnest(?::varchar[]))",
+                            [sorted(ids.phones), sorted(ids.emails)])
+    return _values(con, "select name from raw.sales__leads where lead_id in (select unnest(?::varchar[])) "
+                        "and name is not null", [sorted(ids.lead_ids)])
 
 
 def _values(con, sql: str, params: list) -> set[str]:
@@ -117,6 +146,8 @@ def erase(settings: Settings, customer_id: str, reason: str, requested_by: str =
             live = serving_identifiers(serving, customer_id)
             for kind, values in live.by_kind().items():
                 ids.by_kind()[kind].update(values)
+            ids.lead_ids |= live.lead_ids
+        names |= lead_names(con, ids)
         if len(ids.crm_customer_ids) == 0 and not tombstone.erasures_of(customer_id):
             raise UnknownCustomer(f"no customer {customer_id!r} in the warehouse or the serving store")
         earlier = [e for e in tombstone.erasures_of(customer_id) if e["status"] == "pending"]
@@ -226,12 +257,37 @@ def _erase_derived(con: duckdb.DuckDBPyConnection, ids: Identifiers, pseudonyms:
                 fallback = "null" if nullable else f"'{ERASED}'"
                 con.execute(f"update {name} t set {quote(c)} = coalesce(e.pseudonym, {fallback}) from _erased e "
                             f"where t.{quote(c)} = e.value")
+        counts |= _erase_leads(con, columns, ids)
         _retire_ids(con, ids, pseudonyms)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     con.execute("drop table _erased")
+    return counts
+
+
+def _erase_leads(con: duckdb.DuckDBPyConnection, columns: dict[tuple[str, str], list[tuple[str, str, bool]]],
+                 ids: Identifiers) -> dict[str, int]:
+    """Rows about one of the person's leads (fct_leads, int_leads_matched, ...) lose the
+    lead's name, number and e-mail, whether or not they name the person otherwise."""
+    counts: dict[str, int] = {}
+    if not ids.lead_ids:
+        return counts
+    for (schema, table), cols in columns.items():
+        if "lead_id" not in {c for c, _, _ in cols}:
+            continue
+        sets = ", ".join(f"{quote(c)} = null" if nullable else f"{quote(c)} = '{ERASED}'"
+                         for c, data_type, nullable in cols
+                         if c in PERSONAL_COLUMNS | LEAD_CONTACT_COLUMNS and (data_type == "VARCHAR" or nullable))
+        if not sets:
+            continue
+        name = f"{quote(schema)}.{quote(table)}"
+        where = "lead_id in (select unnest(?::varchar[]))"
+        n = con.execute(f"select count(*) from {name} where {where}", [sorted(ids.lead_ids)]).fetchone()[0]
+        if n:
+            con.execute(f"update {name} set {sets} where {where}", [sorted(ids.lead_ids)])
+        counts[f"warehouse.{schema}.{table} (leads)"] = n
     return counts
 
 

@@ -3,7 +3,9 @@
 Found the way erasure finds it (orchestration.lib.privacy.erase): raw rows by the contracts'
 identifying columns (with the landing file and line each came from), every derived
 warehouse table's rows naming one of the person's ids, the serving store's rows, the
-write-back events, and the audit rows about them (who read their profile, when).
+write-back events, and the audit rows about them (who read their profile, when). The sales
+leads they left are listed under `leads` (ids), with the leads' rows in every layer and
+their status write-backs among the events.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import duckdb
 import sqlalchemy as sa
 
 from hub import audit
-from hub.privacy.live import CUSTOMER_COLUMNS, PHONE_COLUMNS, serving_identifiers
+from hub.privacy.live import CUSTOMER_COLUMNS, LEAD_COLUMNS, PHONE_COLUMNS, lead_event_seqs, serving_identifiers
 from hub.settings import Settings
 from hub.writeback.store import events
 from ingestion.contracts import ALL_CONTRACTS
 from ingestion.erasure import Matches, _conditions, _table_exists
 from ingestion.warehouse import connect, quote
-from orchestration.lib.privacy.erase import Stores, UnknownCustomer, warehouse_identifiers
+from orchestration.lib.privacy.erase import Stores, UnknownCustomer, lead_names, warehouse_identifiers
 
 
 def export(settings: Settings, customer_id: str, out: Path, requested_by: str = "cli") -> dict[str, int]:
@@ -35,8 +37,11 @@ def export(settings: Settings, customer_id: str, out: Path, requested_by: str = 
     try:
         ids, _ = warehouse_identifiers(con, customer_id)
         if serving is not None:
-            for kind, values in serving_identifiers(serving, customer_id).by_kind().items():
+            live = serving_identifiers(serving, customer_id)
+            for kind, values in live.by_kind().items():
                 ids.by_kind()[kind].update(values)
+            ids.lead_ids |= live.lead_ids
+        lead_names(con, ids)
         if not ids.crm_customer_ids:
             raise UnknownCustomer(f"no customer {customer_id!r} in the warehouse or the serving store")
         document: dict[str, Any] = {"customer_id": customer_id,
@@ -45,13 +50,15 @@ def export(settings: Settings, customer_id: str, out: Path, requested_by: str = 
     finally:
         con.close()
     document["serving"] = _serving(serving, ids) if serving is not None else {}
+    document["leads"] = sorted(ids.lead_ids)
     with ops.connect() as c:
         document["writeback_events"] = [dict(r) for r in c.execute(
             sa.select(events.c.seq, events.c.kind, events.c.payload, events.c.recorded_at)
-            .where(events.c.customer_id.in_(sorted(ids.customer_ids))).order_by(events.c.seq)).mappings()]
+            .where(events.c.customer_id.in_(sorted(ids.customer_ids))
+                   | events.c.seq.in_(lead_event_seqs(c, ids.lead_ids))).order_by(events.c.seq)).mappings()]
     document["audit"] = [r for cid in sorted(ids.customer_ids)
                          for r in audit.read(ops, customer_id=cid, limit=1_000_000)]
-    counts = {"raw": sum(len(t["rows"]) for t in document["raw"].values()),
+    counts = {"leads": len(document["leads"]), "raw": sum(len(t["rows"]) for t in document["raw"].values()),
               "warehouse": sum(len(v) for v in document["warehouse"].values()),
               "serving": sum(len(v) for v in document["serving"].values()),
               "writeback_events": len(document["writeback_events"]), "audit": len(document["audit"])}
@@ -77,7 +84,7 @@ def _rows(cursor) -> list[dict[str, Any]]:
 
 def _raw(con: duckdb.DuckDBPyConnection, ids) -> dict[str, Any]:
     m = Matches(customer_ids=dict.fromkeys(ids.customer_ids | ids.crm_customer_ids, ""), phones=ids.phones,
-                emails=ids.emails, id_cards=ids.id_cards)
+                emails=ids.emails, id_cards=ids.id_cards, lead_ids=ids.lead_ids)
     found = {}
     for c in ALL_CONTRACTS:
         conds, params = _conditions(c, m)
@@ -91,7 +98,7 @@ def _raw(con: duckdb.DuckDBPyConnection, ids) -> dict[str, Any]:
 
 
 def _derived(con: duckdb.DuckDBPyConnection, ids) -> dict[str, list]:
-    values = sorted(ids.all())
+    values = sorted(ids.all() | ids.lead_ids)
     found = {}
     columns: dict[tuple[str, str], list[str]] = {}
     for schema, table, column in con.execute(
@@ -116,6 +123,7 @@ def _serving(engine: sa.Engine, ids) -> dict[str, list]:
             names = {c["name"] for c in inspector.get_columns(table)}
             conds = [sa.column(n).in_(sorted(ids.customer_ids)) for n in CUSTOMER_COLUMNS if n in names]
             conds += [sa.column(n).in_(sorted(ids.phones)) for n in PHONE_COLUMNS if n in names and ids.phones]
+            conds += [sa.column(n).in_(sorted(ids.lead_ids)) for n in LEAD_COLUMNS if n in names and ids.lead_ids]
             if conds:
                 rows = [dict(r) for r in con.execute(sa.select(sa.text("*")).select_from(sa.table(table))
                                                      .where(sa.or_(*conds))).mappings()]

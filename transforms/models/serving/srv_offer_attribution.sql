@@ -5,7 +5,7 @@ with offers as (
     select * from {{ ref('fct_offer_conversions') }}
 ),
 
-served as (
+counted as (
     select
         campaign_id,
         offer_channel,
@@ -13,12 +13,18 @@ served as (
         cast(count(*) as {{ dbt.type_bigint() }}) as offer_count,
         {{ count_where("offer_response = 'accepted'") }} as accepted_count,
         {{ count_where('is_converted') }} as conversion_count,
-        {{ ratio('sum(case when is_converted then 1 else 0 end)', 'count(*)') }} as conversion_rate,
         sum(conversion_amount_cny) as conversion_amount_cny,
         min(offer_date) as first_offer_date,
         max(offer_date) as last_offer_date
     from offers
     group by campaign_id, offer_channel, product
+),
+
+served as (
+    select
+        counted.*,
+        {{ kpi('conversion_rate') }} as conversion_rate
+    from counted
 )
 
 {{ select_served() }}
