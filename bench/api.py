@@ -53,14 +53,14 @@ QUERY = """query($phone: String) { customer(phone: $phone) { id name city primar
   openWorkOrders { workOrderId stage slaState slaDueAt } lifecycle { stage churnRisk callCount } } }"""
 
 # The screen-pop in PostGraphile's names (bench/postgraphile/postgraphile.tags.json5 declares the
-# relations); simple collections, so lists as in the hub's SDL
+# relations); simple collections, so lists as in the hub's SDL, with its default `first` (20 vehicles and open work orders)
 PGL_QUERY = """query($phone: String!) { allCallerIdsList(condition: {phoneE164: $phone}) { customerByCustomerId {
   customerId customerName city primaryPhoneMasked
   customerPhonesByCustomerIdList(orderBy: [IS_CALLER_ID_DESC, IS_PRIMARY_DESC, PHONE_MASKED_ASC]) { phoneMasked phoneKind }
-  vehiclesByCustomerIdList(orderBy: VIN_ASC) { vin modelName activeFaultCount drivingScore }
+  vehiclesByCustomerIdList(first: 20, orderBy: VIN_ASC) { vin modelName activeFaultCount drivingScore }
   recentCallsByCustomerIdList(first: 5, orderBy: [CALL_STARTED_AT_DESC, CALL_ID_ASC]) {
     callId callStartedAt queueName disposition }
-  openWorkOrdersByCustomerIdList(orderBy: [CREATED_AT_DESC, WORK_ORDER_ID_ASC]) { workOrderId stage slaState slaDueAt }
+  openWorkOrdersByCustomerIdList(first: 20, orderBy: [CREATED_AT_DESC, WORK_ORDER_ID_ASC]) { workOrderId stage slaState slaDueAt }
   lifecycleStage churnRisk callCount } } }"""
 POSTGRAPHILE_DIR = Path(__file__).resolve().parent / "postgraphile"
 POSTGRAPHILE_BIN = POSTGRAPHILE_DIR / "node_modules" / ".bin" / "postgraphile"
@@ -221,7 +221,7 @@ def in_process(settings, key: str, phones: list[str], runs: int) -> dict[str, fl
 
 
 def load(settings, key: str, phones: list[str], args, executor: str, env: dict | None = None,
-         database_pid: int | None = None) -> tuple[list, int, float, list, float, float]:
+         database_pid: int | None = None, answers: list | None = None) -> tuple[list, int, float, list, float, float]:
     """Start the API with this executor, send the schedule, stop it: (latencies, failures, seconds,
     latencies from the schedule, API CPU seconds, database CPU seconds)."""
     port = free_port()
@@ -234,15 +234,16 @@ def load(settings, key: str, phones: list[str], args, executor: str, env: dict |
              "HUB_API_COMPILED": "1" if executor == "precompiled" else "0", **(env or {})},
     )
     try:
-        return send(server, port, key, phones, args, QUERY, b'"customer":null', database_pid)
+        return send(server, port, key, phones, args, QUERY, b'"customer":null', database_pid, answers)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
 def send(server: subprocess.Popen, port: int, key: str, phones: list[str], args, query: str, miss: bytes,
-         database_pid: int | None) -> tuple[list, int, float, list, float, float]:
-    """Wait for the server, warm it, send the schedule from --clients processes."""
+         database_pid: int | None, answers: list | None = None) -> tuple[list, int, float, list, float, float]:
+    """Wait for the server, warm it (its answers to the first 200 phones appended to answers),
+    send the schedule from --clients processes."""
     url = f"http://127.0.0.1:{port}"
     for _ in range(1200):  # a loaded machine starts the workers slowly
         if server.poll() is not None:
@@ -254,8 +255,10 @@ def send(server: subprocess.Popen, port: int, key: str, phones: list[str], args,
             time.sleep(0.1)
     # warm-up: documents cached, connections open, in every worker
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
-        for phone in phones[:200]:
-            http.post("/graphql", json={"query": query, "variables": {"phone": phone}})
+        warm = [http.post("/graphql", json={"query": query, "variables": {"phone": phone}}).json()
+                for phone in phones[:200]]
+    if answers is not None:
+        answers.extend(warm)
     cpu_before = cpu_seconds(server.pid)
     database_before = cpu_seconds(database_pid) if database_pid else 0.0
     out: mp.Queue = mp.Queue()
@@ -277,6 +280,21 @@ def send(server: subprocess.Popen, port: int, key: str, phones: list[str], args,
             [x for r in results for x in r[3]], server_cpu, database_cpu)
 
 
+def _shape(answer: dict) -> tuple:
+    c = (answer.get("data") or {}).get("customer") or {}
+    return (c.get("id"), c.get("city"), len(c.get("phones") or []), [v["vin"] for v in c.get("vehicles") or []],
+            [r["callId"] for r in c.get("recentCalls") or []], [w["workOrderId"] for w in c.get("openWorkOrders") or []])
+
+
+def _pgl_shape(answer: dict) -> tuple:
+    rows = (answer.get("data") or {}).get("allCallerIdsList") or [{}]
+    c = rows[0].get("customerByCustomerId") or {}
+    return (c.get("customerId"), c.get("city"), len(c.get("customerPhonesByCustomerIdList") or []),
+            [v["vin"] for v in c.get("vehiclesByCustomerIdList") or []],
+            [r["callId"] for r in c.get("recentCallsByCustomerIdList") or []],
+            [w["workOrderId"] for w in c.get("openWorkOrdersByCustomerIdList") or []])
+
+
 def against_postgraphile(settings, key: str, e164s: list[str], phones: list[str], args) -> None:
     """The hub (precompiled) and PostGraphile over one PostgreSQL serving store, the same schedule."""
     import sqlalchemy as sa
@@ -295,7 +313,10 @@ def against_postgraphile(settings, key: str, e164s: list[str], phones: list[str]
         engine.dispose()
         postmaster = int(Path(data_directory, "postmaster.pid").read_text().split()[0])
         runs = {}
-        runs["hub"] = load(settings, key, phones, args, "precompiled", {"HUB_SERVING_URL": url}, postmaster)
+        hub_answers: list = []
+        pgl_answers: list = []
+        runs["hub"] = load(settings, key, phones, args, "precompiled", {"HUB_SERVING_URL": url}, postmaster,
+                           hub_answers)
         port = free_port()
         server = subprocess.Popen(
             [str(POSTGRAPHILE_BIN), "--connection", url.replace("postgresql+psycopg://", "postgres://"),
@@ -307,10 +328,17 @@ def against_postgraphile(settings, key: str, e164s: list[str], phones: list[str]
         try:
             # it has no /health: any answer on the port will do, a request waits for its schema
             runs["PostGraphile"] = send(server, port, key, e164s, args, PGL_QUERY, b'"allCallerIdsList":[]',
-                                        postmaster)
+                                        postmaster, pgl_answers)
         finally:
             server.terminate()
             server.wait(timeout=30)
+    # the hub was sent each number in four formats (phones), PostGraphile once in E.164 (e164s)
+    pairs = list(zip(hub_answers[::4], pgl_answers))
+    fields = ("customer id", "city", "phone count", "vehicles", "recent calls", "open work orders")
+    differ = [(h[0], p[0], [f for f, a, b in zip(fields, h, p) if a != b])
+              for h, p in ((_shape(hub), _pgl_shape(pgl)) for hub, pgl in pairs) if h != p]
+    print(f"answers compared ({', '.join(fields)}): {len(pairs)} numbers, {len(differ)} differ"
+          + "".join(f"; hub {h} / PostGraphile {p}: {', '.join(f)}" for h, p, f in differ[:3]))
     cost = {}
     for name, (latencies, failures, elapsed, scheduled, server_cpu, database_cpu) in runs.items():
         n = len(latencies)

@@ -81,6 +81,7 @@ def test_api_bench_against_postgraphile(fixture_marts: Settings) -> None:
     for name in ("hub", "PostGraphile"):
         assert re.search(rf"{name} over the PostgreSQL serving store: {NUMBER} requests .*, 0 failed", out), out
         assert re.search(rf"CPU per request ms: {name} {NUMBER} \+ PostgreSQL {NUMBER} = {NUMBER}", out), out
+    assert re.search(rf"answers compared .*: {NUMBER} numbers, 0 differ", out), out
     assert re.search(rf"ratio hub / PostGraphile: CPU per request \(with PostgreSQL's\) {NUMBER}x, "
                      rf"p50 from the schedule {NUMBER}x, p99 from the schedule {NUMBER}x", out), out
 
