@@ -15,7 +15,7 @@ PG_BIN := /usr/lib/postgresql/15/bin
 # Superset has its own virtualenv: it pins SQLAlchemy<2 and pandas<2.2 (superset/requirements.lock)
 SUPERSET_VENV := .superset-venv
 
-.PHONY: superset-install superset graphiql-assets
+.PHONY: superset-install superset graphiql-assets bench-postgraphile-install
 .PHONY: install install-system demo serve test test-scale test-fast simulate ingest bench-ingest bench-build clean help
 
 help:
@@ -103,7 +103,7 @@ test: install install-system superset-install
 
 # Whole-build and whole-engine tests (Spark, a Dagster deployment on PostgreSQL, rebuilds after
 # erasure and write-backs): CI runs them after `make test`.
-test-scale: install install-system superset-install
+test-scale: install install-system superset-install bench-postgraphile-install
 	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=25 -m scale
 
 test-fast: install
@@ -116,6 +116,14 @@ bench-ingest: install
 BENCH_DIR ?= var/bench-bench
 bench-build: install
 	$(VENV_BIN)/python bench/build.py --data-dir $(BENCH_DIR)
+
+# PostGraphile for `bench/api.py --postgraphile`, from the npm registry at the versions of
+# bench/postgraphile/package-lock.json (only the bench and its scale smoke test need it).
+bench-postgraphile-install: bench/postgraphile/node_modules/.installed
+
+bench/postgraphile/node_modules/.installed: bench/postgraphile/package.json bench/postgraphile/package-lock.json
+	cd bench/postgraphile && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 clean:
 	rm -rf var .pytest_cache transforms/target transforms/logs

@@ -12,6 +12,15 @@ throughput, p50/p95/p99/max latency, the API's CPU per request, and the same loo
 on SQLite as the baseline measured in this run. By default the API runs twice, graphql-core
 executing every document (HUB_API_COMPILED=0) and then precompiled (api.compiled), and the
 ratio of their CPU per request is printed.
+
+With --postgraphile (after `make bench-postgraphile-install`), the same warehouse is also
+published to a throwaway PostgreSQL server (started as tests/postgres.py does) and the same
+schedule is sent, in the same run, to the hub (precompiled) over that PostgreSQL serving store
+and then to PostGraphile (bench/postgraphile/, one Node process) over the same schema. Each
+prints p50/p99 and CPU per request, its own process and PostgreSQL's, and the hub/PostGraphile
+ratios. PostGraphile's names differ (PGL_QUERY): the same fields, lists and order, but a
+caller-id row's customer, E.164 numbers only (it does not normalise phones or follow merged ids),
+and masked columns selected explicitly (it has no roles here).
 """
 
 from __future__ import annotations
@@ -43,6 +52,19 @@ QUERY = """query($phone: String) { customer(phone: $phone) { id name city primar
   recentCalls(first: 5) { callId startedAt queue disposition }
   openWorkOrders { workOrderId stage slaState slaDueAt } lifecycle { stage churnRisk callCount } } }"""
 
+# The screen-pop in PostGraphile's names (bench/postgraphile/postgraphile.tags.json5 declares the
+# relations); simple collections, so lists as in the hub's SDL, with its default `first` (20 vehicles and open work orders)
+PGL_QUERY = """query($phone: String!) { allCallerIdsList(condition: {phoneE164: $phone}) { customerByCustomerId {
+  customerId customerName city primaryPhoneMasked
+  customerPhonesByCustomerIdList(orderBy: [IS_CALLER_ID_DESC, IS_PRIMARY_DESC, PHONE_MASKED_ASC]) { phoneMasked phoneKind }
+  vehiclesByCustomerIdList(first: 20, orderBy: VIN_ASC) { vin modelName activeFaultCount drivingScore }
+  recentCallsByCustomerIdList(first: 5, orderBy: [CALL_STARTED_AT_DESC, CALL_ID_ASC]) {
+    callId callStartedAt queueName disposition }
+  openWorkOrdersByCustomerIdList(first: 20, orderBy: [CREATED_AT_DESC, WORK_ORDER_ID_ASC]) { workOrderId stage slaState slaDueAt }
+  lifecycleStage churnRisk callCount } } }"""
+POSTGRAPHILE_DIR = Path(__file__).resolve().parent / "postgraphile"
+POSTGRAPHILE_BIN = POSTGRAPHILE_DIR / "node_modules" / ".bin" / "postgraphile"
+
 RAW_LOOKUP = """select c.* from customers c where c.customer_id = (select customer_id from caller_ids
     where phone_e164 = ?)"""
 
@@ -55,12 +77,13 @@ def formats(e164: str) -> list[str]:
 
 
 
-def client(port: int, key: str, phones: list[str], rate: float, seconds: float, start_at: float, out) -> None:
+def client(port: int, key: str, phones: list[str], rate: float, seconds: float, start_at: float, out,
+           query: str = QUERY, miss: bytes = b'"customer":null') -> None:
     """One load process: a keep-alive connection (http.client: the lightest client in the
     standard library, so the load generator takes little of the CPU it shares)."""
     latencies, lateness, failures = [], [], 0
     interval = 1.0 / rate
-    bodies = [json.dumps({"query": QUERY, "variables": {"phone": p}}).encode() for p in phones]
+    bodies = [json.dumps({"query": query, "variables": {"phone": p}}).encode() for p in phones]
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     http = HTTPConnection("127.0.0.1", port, timeout=10)
     while time.time() < start_at:
@@ -80,7 +103,7 @@ def client(port: int, key: str, phones: list[str], rate: float, seconds: float, 
         # measured from when the request was due, a slow answer that delays the next send
         # counts against that one too (no coordinated omission)
         lateness.append(done - due)
-        if response.status != 200 or b'"customer":null' in payload:
+        if response.status != 200 or miss in payload or b'"errors"' in payload:
             failures += 1
     http.close()
     out.put((latencies, failures, time.perf_counter() - begin, lateness))
@@ -112,6 +135,8 @@ def main() -> None:
                         help="both: the API once with graphql-core executing every document, then precompiled")
     parser.add_argument("--in-process-runs", type=int, default=1000,
                         help="screen-pops per executor and round of the in-process measurement (with --executor both)")
+    parser.add_argument("--postgraphile", action="store_true",
+                        help="also the hub and PostGraphile over one PostgreSQL serving store (make bench-postgraphile-install)")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -127,7 +152,7 @@ def main() -> None:
     raw = baseline(served, e164s)
     ms = 1000
     for executor in executors:
-        latencies, failures, elapsed, scheduled, server_cpu = load(settings, key, phones, args, executor)
+        latencies, failures, elapsed, scheduled, server_cpu, _ = load(settings, key, phones, args, executor)
         cpu[executor] = server_cpu / len(latencies)
         print(f"executor {executor} (HUB_API_COMPILED={int(executor == 'precompiled')}):")
         print(f"screen-pop by phone: {len(latencies):,} requests in {elapsed:.1f} s = {len(latencies) / elapsed:,.0f} "
@@ -152,6 +177,8 @@ def main() -> None:
         print(f"in-process CPU of a screen-pop's request thread (GraphQLService.run, best of 3 x {args.in_process_runs}): "
               f"graphql-core {thread['graphql-core'] * ms:.3f} ms, precompiled {thread['precompiled'] * ms:.3f} ms; "
               f"ratio precompiled / graphql-core: {thread['precompiled'] / thread['graphql-core']:.2f}x")
+    if args.postgraphile:
+        against_postgraphile(settings, key, e164s, phones, args)
 
 
 def in_process(settings, key: str, phones: list[str], runs: int) -> dict[str, float]:
@@ -193,9 +220,10 @@ def in_process(settings, key: str, phones: list[str], runs: int) -> dict[str, fl
     return best
 
 
-def load(settings, key: str, phones: list[str], args, executor: str) -> tuple[list, int, float, list, float]:
+def load(settings, key: str, phones: list[str], args, executor: str, env: dict | None = None,
+         database_pid: int | None = None, answers: list | None = None) -> tuple[list, int, float, list, float, float]:
     """Start the API with this executor, send the schedule, stop it: (latencies, failures, seconds,
-    latencies from the schedule, API CPU seconds)."""
+    latencies from the schedule, API CPU seconds, database CPU seconds)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -203,40 +231,127 @@ def load(settings, key: str, phones: list[str], args, executor: str) -> tuple[li
         env={"HUB_API_RATE_LIMITS": json.dumps({"agent": {"per_second": 1e9, "burst": 10**9,
                                                           "misses_per_minute": 10**9}}),
              **os.environ, "HUB_DATA_DIR": str(settings.data_dir),
-             "HUB_API_COMPILED": "1" if executor == "precompiled" else "0"},
+             "HUB_API_COMPILED": "1" if executor == "precompiled" else "0", **(env or {})},
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(1200):  # a loaded machine starts the workers slowly
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        # warm-up: documents cached, connections open, in every worker
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
-            for phone in phones[:200]:
-                http.post("/graphql", json={"query": QUERY, "variables": {"phone": phone}})
-        cpu_before = cpu_seconds(server.pid)
-        out: mp.Queue = mp.Queue()
-        start_at = time.time() + 1.0
-        procs = [
-            mp.Process(target=client, args=(port, key, phones[i::args.clients], args.rate / args.clients,
-                                            args.seconds, start_at, out))
-            for i in range(args.clients)
-        ]
-        for proc in procs:
-            proc.start()
-        results = [out.get() for _ in procs]
-        for proc in procs:
-            proc.join()
-        server_cpu = cpu_seconds(server.pid) - cpu_before
+        return send(server, port, key, phones, args, QUERY, b'"customer":null', database_pid, answers)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def send(server: subprocess.Popen, port: int, key: str, phones: list[str], args, query: str, miss: bytes,
+         database_pid: int | None, answers: list | None = None) -> tuple[list, int, float, list, float, float]:
+    """Wait for the server, warm it (its answers to the first 200 phones appended to answers),
+    send the schedule from --clients processes."""
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(1200):  # a loaded machine starts the workers slowly
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited ({server.returncode}) before answering on {url}")
+        try:
+            httpx.get(f"{url}/health", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    # warm-up: documents cached, connections open, in every worker
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+        warm = [http.post("/graphql", json={"query": query, "variables": {"phone": phone}}).json()
+                for phone in phones[:200]]
+    if answers is not None:
+        answers.extend(warm)
+    cpu_before = cpu_seconds(server.pid)
+    database_before = cpu_seconds(database_pid) if database_pid else 0.0
+    out: mp.Queue = mp.Queue()
+    start_at = time.time() + 1.0
+    procs = [
+        mp.Process(target=client, args=(port, key, phones[i::args.clients], args.rate / args.clients,
+                                        args.seconds, start_at, out, query, miss))
+        for i in range(args.clients)
+    ]
+    for proc in procs:
+        proc.start()
+    results = [out.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    server_cpu = cpu_seconds(server.pid) - cpu_before
+    database_cpu = cpu_seconds(database_pid) - database_before if database_pid else 0.0
     latencies = [x for r in results for x in r[0]]
     return (latencies, sum(r[1] for r in results), max(r[2] for r in results),
-            [x for r in results for x in r[3]], server_cpu)
+            [x for r in results for x in r[3]], server_cpu, database_cpu)
+
+
+def _shape(answer: dict) -> tuple:
+    c = (answer.get("data") or {}).get("customer") or {}
+    return (c.get("id"), c.get("city"), len(c.get("phones") or []), [v["vin"] for v in c.get("vehicles") or []],
+            [r["callId"] for r in c.get("recentCalls") or []], [w["workOrderId"] for w in c.get("openWorkOrders") or []])
+
+
+def _pgl_shape(answer: dict) -> tuple:
+    rows = (answer.get("data") or {}).get("allCallerIdsList") or [{}]
+    c = rows[0].get("customerByCustomerId") or {}
+    return (c.get("customerId"), c.get("city"), len(c.get("customerPhonesByCustomerIdList") or []),
+            [v["vin"] for v in c.get("vehiclesByCustomerIdList") or []],
+            [r["callId"] for r in c.get("recentCallsByCustomerIdList") or []],
+            [w["workOrderId"] for w in c.get("openWorkOrdersByCustomerIdList") or []])
+
+
+def against_postgraphile(settings, key: str, e164s: list[str], phones: list[str], args) -> None:
+    """The hub (precompiled) and PostGraphile over one PostgreSQL serving store, the same schedule."""
+    import sqlalchemy as sa
+
+    from tests.postgres import postgres_server  # the test suite's throwaway server, same start
+
+    if not POSTGRAPHILE_BIN.exists():
+        raise SystemExit(f"{POSTGRAPHILE_BIN} is missing: run `make bench-postgraphile-install` first")
+    ms = 1000
+    with postgres_server() as url:
+        pg_settings = settings.model_copy(update={"serving_url": url})
+        publish(pg_settings)
+        engine = sa.create_engine(url)
+        with engine.connect() as con:
+            data_directory = con.exec_driver_sql("show data_directory").scalar()
+        engine.dispose()
+        postmaster = int(Path(data_directory, "postmaster.pid").read_text().split()[0])
+        runs = {}
+        hub_answers: list = []
+        pgl_answers: list = []
+        runs["hub"] = load(settings, key, phones, args, "precompiled", {"HUB_SERVING_URL": url}, postmaster,
+                           hub_answers)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(POSTGRAPHILE_BIN), "--connection", url.replace("postgresql+psycopg://", "postgres://"),
+             "--schema", "serving", "--host", "127.0.0.1", "--port", str(port), "--simple-collections", "only",
+             "--disable-default-mutations", "--disable-query-log", "--disable-graphiql"],
+            cwd=POSTGRAPHILE_DIR,  # where it reads postgraphile.tags.json5
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            # it has no /health: any answer on the port will do, a request waits for its schema
+            runs["PostGraphile"] = send(server, port, key, e164s, args, PGL_QUERY, b'"allCallerIdsList":[]',
+                                        postmaster, pgl_answers)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    # the hub was sent each number in four formats (phones), PostGraphile once in E.164 (e164s)
+    pairs = list(zip(hub_answers[::4], pgl_answers))
+    fields = ("customer id", "city", "phone count", "vehicles", "recent calls", "open work orders")
+    differ = [(h[0], p[0], [f for f, a, b in zip(fields, h, p) if a != b])
+              for h, p in ((_shape(hub), _pgl_shape(pgl)) for hub, pgl in pairs) if h != p]
+    print(f"answers compared ({', '.join(fields)}): {len(pairs)} numbers, {len(differ)} differ"
+          + "".join(f"; hub {h} / PostGraphile {p}: {', '.join(f)}" for h, p, f in differ[:3]))
+    cost = {}
+    for name, (latencies, failures, elapsed, scheduled, server_cpu, database_cpu) in runs.items():
+        n = len(latencies)
+        cost[name] = ((server_cpu + database_cpu) / n, percentile(scheduled, .5), percentile(scheduled, .99))
+        print(f"{name} over the PostgreSQL serving store: {n:,} requests in {elapsed:.1f} s = {n / elapsed:,.0f} req/s "
+              f"(target {args.rate:,.0f}), {failures} failed")
+        print(f"  latency ms: p50 {percentile(latencies, .5) * ms:.2f}  p99 {percentile(latencies, .99) * ms:.2f}; "
+              f"from the schedule p50 {percentile(scheduled, .5) * ms:.2f}  p99 {percentile(scheduled, .99) * ms:.2f}")
+        print(f"  CPU per request ms: {name} {server_cpu / n * ms:.2f} + PostgreSQL {database_cpu / n * ms:.2f} = "
+              f"{cost[name][0] * ms:.2f}")
+    hub, pgl = cost["hub"], cost["PostGraphile"]
+    print(f"ratio hub / PostGraphile: CPU per request (with PostgreSQL's) {hub[0] / pgl[0]:.2f}x, "
+          f"p50 from the schedule {hub[1] / pgl[1]:.2f}x, p99 from the schedule {hub[2] / pgl[2]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,21 @@ def test_api_bench(fixture_marts: Settings) -> None:
     assert re.search(rf"request thread .* ratio precompiled / graphql-core: {NUMBER}x", out), out
 
 
+@pytest.mark.scale  # needs PostgreSQL and npm's PostGraphile (make test-scale installs it); under 60 s
+def test_api_bench_against_postgraphile(fixture_marts: Settings) -> None:
+    assert (ROOT / "bench/postgraphile/node_modules/.bin/postgraphile").exists(), \
+        "PostGraphile is not installed: run `make bench-postgraphile-install`"
+    out = bench("api.py", "--rate", "40", "--seconds", "1", "--clients", "1", "--workers", "1",
+                "--executor", "precompiled", "--postgraphile", data_dir=fixture_marts.data_dir)
+    # "0 failed": every PostGraphile answer named a customer and carried no errors
+    for name in ("hub", "PostGraphile"):
+        assert re.search(rf"{name} over the PostgreSQL serving store: {NUMBER} requests .*, 0 failed", out), out
+        assert re.search(rf"CPU per request ms: {name} {NUMBER} \+ PostgreSQL {NUMBER} = {NUMBER}", out), out
+    assert re.search(rf"answers compared .*: {NUMBER} numbers, 0 differ", out), out
+    assert re.search(rf"ratio hub / PostGraphile: CPU per request \(with PostgreSQL's\) {NUMBER}x, "
+                     rf"p50 from the schedule {NUMBER}x, p99 from the schedule {NUMBER}x", out), out
+
+
 def test_writeback_bench(fixture_marts: Settings) -> None:
     out = bench("writeback.py", "--seconds", "1", "--connections", "2", "--clients", "1", "--workers", "1",
                 "--baseline", "50", data_dir=fixture_marts.data_dir)
