@@ -28,3 +28,18 @@
 {% macro spark__sorted_listagg(value, delimiter) -%}
     array_join(array_sort(collect_list({{ value }})), {{ delimiter }})
 {%- endmacro %}
+
+{#- The `position`-th part (1-based; a column or an expression) of `string_text` split on the
+    literal `delimiter_text` (a SQL literal), '' past the last part. dbt's split_part takes a
+    constant position only (its PostgreSQL and Spark versions compare it with 0 in Jinja). -#}
+{% macro split_part_at(string_text, delimiter_text, position) -%}
+    {{ return(adapter.dispatch('split_part_at', 'cs_hub')(string_text, delimiter_text, position)) }}
+{%- endmacro %}
+
+{% macro default__split_part_at(string_text, delimiter_text, position) -%}
+    split_part({{ string_text }}, {{ delimiter_text }}, {{ position }})
+{%- endmacro %}
+
+{% macro spark__split_part_at(string_text, delimiter_text, position) -%}
+    coalesce(try_element_at(split({{ string_text }}, concat('\\Q', {{ delimiter_text }}, '\\E')), {{ position }}), '')
+{%- endmacro %}

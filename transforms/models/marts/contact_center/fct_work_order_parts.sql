@@ -19,7 +19,7 @@ lines as (
     select
         transitions.*,
         positions.part_position,
-        trim({{ dbt.split_part('transitions.parts', "';'", 'positions.part_position') }}) as part_line
+        trim({{ split_part_at('transitions.parts', "';'", 'positions.part_position') }}) as part_line
     from transitions
     cross join positions
 ),
