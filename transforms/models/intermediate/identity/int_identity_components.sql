@@ -124,15 +124,15 @@ seed_walk_0 as (
 {%- for round in range(1, var('identity_label_rounds') + 1) %}
 
 seed_walk_{{ round }} as (
-    select seed_id, reached_id, min(hops) as hops
-    from (
-        select seed_id, reached_id, hops from seed_walk_{{ round - 1 }}
-        union all
-        select previous.seed_id, undirected.to_id, previous.hops + 1
-        from seed_walk_{{ round - 1 }} as previous
-        inner join undirected on undirected.from_id = previous.reached_id
-    ) as stepped
-    group by seed_id, reached_id
+    -- one step along each link (or none: the neighbourhood holds each record itself), the
+    -- fewest hops kept; one reference to the round before, so the plan grows by a join a round
+    select
+        previous.seed_id,
+        neighbourhood.neighbour_id as reached_id,
+        min(previous.hops + case when neighbourhood.neighbour_id = previous.reached_id then 0 else 1 end) as hops
+    from seed_walk_{{ round - 1 }} as previous
+    inner join neighbourhood on neighbourhood.node_id = previous.reached_id
+    group by previous.seed_id, neighbourhood.neighbour_id
 ),
 {%- endfor %}
 
