@@ -19,6 +19,14 @@ from hub.settings import Settings, get_settings
 ROOT = Path(__file__).resolve().parents[1]
 HUB = Path(sys.executable).parent / "hub"
 
+# An xdist worker's __main__ has neither a spec nor a file. pyspark (installed for dbt-spark)
+# reads that as "running doctests" and exits the process when Great Expectations imports
+# pyspark.sql.connect without Spark Connect's packages; a file name makes the worker look
+# like every other process, where that import fails as an ImportError GE expects.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -1,98 +1,23 @@
--- Connected components of the identity graph: each CRM record -> its component, named by
--- the smallest CRM customer id in it.
---
--- Why a recursive CTE: it is plain SQL that DuckDB and PostgreSQL both run (a Python model
--- would tie the project to DuckDB). Each record walks to every record it can reach, so the
--- cost is the sum of squared component sizes; the guards keep components small (a handful
--- of records), so at 2M records this stays a few million rows. Records are first linked to
--- the smallest record of each identifier (a star, not a clique), which keeps the walk short.
+-- Each CRM record -> its identity component: the linked components
+-- (int_identity_linked_components) split around stewards' never-link pairs.
 --
 -- Never-link overrides win over every link: a component that still holds both records of a
 -- steward's never-link pair (connected through other records) is split around them. Each
 -- record of such a pair heads a part, and every other record of the component joins the
 -- part of the nearest of them (fewest links; a tie goes to the smaller CRM id), so each
--- part stays connected and no part holds a never-linked pair.
--- Spark's recursive CTEs allow UNION ALL only, which never stops on a cycle: there each
--- record instead takes the smallest label among itself and its neighbours, round after
--- round (var identity_label_rounds, unrolled); tests/assert_identity_components_converged
--- fails the build if a link still joins two components after the last round. The walk
--- from never-linked records is unrolled the same way there (the fewest hops per record).
+-- part stays connected and no part holds a never-linked pair. On Spark, whose recursive CTEs
+-- allow UNION ALL only, the walk is unrolled (var identity_label_rounds rounds).
 with {{ 'recursive' if target.type != 'spark' }}
 
 customers as (
     select crm_customer_id, registered_at from {{ ref('stg_crm__customers') }}
 ),
 
-edges as (
-    select * from {{ ref('int_identity_edges') }}
-),
-
-identifier_anchors as (
-    select identifier_type, identifier_value, min(crm_customer_id) as anchor_crm_customer_id
-    from edges
-    group by identifier_type, identifier_value
-),
-
-links as (
-    select edges.crm_customer_id as from_id, identifier_anchors.anchor_crm_customer_id as to_id
-    from edges
-    inner join identifier_anchors
-        on identifier_anchors.identifier_type = edges.identifier_type
-        and identifier_anchors.identifier_value = edges.identifier_value
-    where edges.crm_customer_id <> identifier_anchors.anchor_crm_customer_id
-),
-
-undirected as (
-    select from_id, to_id from links
-    union
-    select to_id, from_id from links
-),
-
-{%- if target.type == 'spark' %}
-
--- each node and its neighbours, itself included: one join per round with the last labels
-neighbourhood as (
-    select from_id as node_id, to_id as neighbour_id from undirected
-    union
-    select crm_customer_id, crm_customer_id from customers
-    union
-    select from_id, from_id from undirected
-),
-
-labels_0 as (
-    select distinct node_id, node_id as label from neighbourhood
-),
-{%- for round in range(1, var('identity_label_rounds') + 1) %}
-
-labels_{{ round }} as (
-    select neighbourhood.node_id, min(previous.label) as label
-    from neighbourhood
-    inner join labels_{{ round - 1 }} as previous on previous.node_id = neighbourhood.neighbour_id
-    group by neighbourhood.node_id
-),
-{%- endfor %}
-
 linked_components as (
-    select node_id as crm_customer_id, label as component_id
-    from labels_{{ var('identity_label_rounds') }}
-    where node_id in (select crm_customer_id from customers)
-),
-{%- else %}
-
-walk (crm_customer_id, reached_id) as (
-    select crm_customer_id, crm_customer_id from customers
-    union
-    select walk.crm_customer_id, undirected.to_id
-    from walk
-    inner join undirected on undirected.from_id = walk.reached_id
+    select * from {{ ref('int_identity_linked_components') }}
 ),
 
-linked_components as (
-    select crm_customer_id, min(reached_id) as component_id
-    from walk
-    group by crm_customer_id
-),
-{%- endif %}
+{{ identity_undirected_links() }},
 
 never_pairs as (
     select left_crm_customer_id, right_crm_customer_id
