@@ -21,11 +21,12 @@ HUB = Path(sys.executable).parent / "hub"
 
 # An xdist worker's __main__ has neither a spec nor a file. pyspark (installed for dbt-spark)
 # reads that as "running doctests" and exits the process when Great Expectations imports
-# pyspark.sql.connect without Spark Connect's packages; a file name makes the worker look
-# like every other process, where that import fails as an ImportError GE expects.
+# pyspark.sql.connect without Spark Connect's packages. There that import fails instead, as
+# it does in every other process (an ImportError GE expects); nothing in process uses Spark
+# Connect (the Spark tests run dbt and pyspark in subprocesses).
 _main = sys.modules["__main__"]
 if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    _main.__file__ = "<pytest-xdist worker>"
+    sys.modules.setdefault("pyspark.sql.connect", None)
 
 
 @pytest.fixture
